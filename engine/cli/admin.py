@@ -1,0 +1,3 @@
+"""Admin commands: schema, demo, import, cypher, stats."""
+
+from __future__ import annotations
