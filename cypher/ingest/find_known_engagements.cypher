@@ -1,0 +1,3 @@
+UNWIND $ids AS id
+MATCH ()-[e:ENGAGED {id: id}]->()
+RETURN DISTINCT id

@@ -1,0 +1,1 @@
+CREATE INDEX FOR ()-[e:ENGAGED]-() ON (e.id)

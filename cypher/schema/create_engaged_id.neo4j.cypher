@@ -1,0 +1,1 @@
+CREATE INDEX engaged_id IF NOT EXISTS FOR ()-[e:ENGAGED]-() ON (e.id)

@@ -1,0 +1,1 @@
+CREATE INDEX FOR (p:Post) ON (p.created_at)

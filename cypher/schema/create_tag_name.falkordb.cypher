@@ -1,0 +1,1 @@
+CREATE INDEX FOR (t:Tag) ON (t.name)

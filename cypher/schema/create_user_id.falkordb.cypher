@@ -1,0 +1,1 @@
+CREATE INDEX FOR (u:User) ON (u.id)

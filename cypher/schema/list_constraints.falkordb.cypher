@@ -1,0 +1,2 @@
+CALL db.constraints() YIELD type, label, properties, status
+RETURN type, label, properties, status

@@ -1,0 +1,2 @@
+SHOW CONSTRAINTS YIELD type, labelsOrTypes, properties
+RETURN type, labelsOrTypes[0] AS label, properties, 'OPERATIONAL' AS status

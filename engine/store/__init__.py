@@ -1,0 +1,70 @@
+"""The graph store, chosen by one URL (``GRAPHFEED_GRAPH_URI``)."""
+
+from __future__ import annotations
+
+import atexit
+from pathlib import Path
+from urllib.parse import urlparse
+
+from engine.errors import ConfigError
+from engine.settings import Settings, get_settings
+from engine.store.base import GraphStore, Row
+from engine.store.queries import QueryLibrary, default_library
+
+__all__ = ["GraphStore", "Row", "open_store"]
+
+
+def open_store(
+    settings: Settings | None = None,
+    *,
+    graph: str | None = None,
+    queries: QueryLibrary | None = None,
+    schema: bool = True,
+) -> GraphStore:
+    """Connect to the configured database (starting the embedded one if needed).
+
+    ``graph`` names a FalkorDB graph other than the configured one (tests use a
+    fresh one each); Neo4j Community has a single database and ignores it.
+    """
+    settings = settings or get_settings()
+    queries = queries or default_library()
+    uri = settings.graph_uri
+    if uri.startswith("embedded://"):
+        store: GraphStore = _embedded(settings, uri, graph or settings.graph_name, queries)
+    elif uri.startswith("falkordb://"):
+        from falkordb import FalkorDB
+
+        from engine.store.falkordb import FalkorDBStore
+
+        parsed = urlparse(uri)
+        db = FalkorDB(host=parsed.hostname or "localhost", port=parsed.port or 6379,
+                      password=parsed.password)
+        store = FalkorDBStore(db, graph or settings.graph_name, queries,
+                              timeout_ms=settings.query_timeout_ms)
+    else:
+        from engine.store.neo4j import Neo4jStore
+
+        store = Neo4jStore(
+            uri, (settings.neo4j_user, settings.neo4j_password.get_secret_value()), queries,
+            database=settings.neo4j_database, timeout_ms=settings.query_timeout_ms,
+        )
+    if schema:
+        store.apply_schema()
+    return store
+
+
+def _embedded(settings: Settings, uri: str, graph: str, queries: QueryLibrary) -> GraphStore:
+    from falkordb import FalkorDB
+
+    from engine.store.embedded import start_or_attach
+    from engine.store.falkordb import FalkorDBStore
+
+    raw = uri.removeprefix("embedded://")
+    if not raw:
+        raise ConfigError("embedded:// needs a data directory, e.g. embedded://./var/graph")
+    server = start_or_attach(Path(raw), fsync=settings.embedded_fsync,
+                             timeout=settings.embedded_start_timeout_s)
+    if server.owner:
+        atexit.register(server.stop)
+    db = FalkorDB(unix_socket_path=str(server.socket_path))
+    return FalkorDBStore(db, graph, queries, server=server, timeout_ms=settings.query_timeout_ms)

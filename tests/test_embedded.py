@@ -1,0 +1,98 @@
+"""The embedded FalkorDB: one server per data dir, crash recovery, durability."""
+
+from __future__ import annotations
+
+import multiprocessing
+from pathlib import Path
+
+from engine.ingest import Ingestor
+from engine.settings import Settings
+from engine.store import open_store
+from engine.store.embedded import PID_NAME, kill_hard, socket_path_for, start_or_attach
+
+
+def _start(data_dir: str, queue: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+    server = start_or_attach(Path(data_dir))
+    queue.put((server.owner, server.pid))
+
+
+def test_second_start_attaches_instead_of_starting_another(tmp_path: Path) -> None:
+    first = start_or_attach(tmp_path)
+    try:
+        second = start_or_attach(tmp_path)
+        assert first.owner and not second.owner
+        assert second.socket_path == first.socket_path
+        second.stop()  # a non-owner never stops the server
+        assert start_or_attach(tmp_path).owner is False
+    finally:
+        first.stop()
+    assert not (tmp_path / PID_NAME).exists()
+
+
+def test_racing_processes_share_one_server(tmp_path: Path) -> None:
+    ctx = multiprocessing.get_context("spawn")
+    queue = ctx.Queue()
+    procs = [ctx.Process(target=_start, args=(str(tmp_path), queue)) for _ in range(3)]
+    for p in procs:
+        p.start()
+    results = [queue.get(timeout=60) for _ in procs]
+    for p in procs:
+        p.join(30)
+    owners = [owner for owner, _ in results]
+    assert owners.count(True) == 1, results
+    assert len({pid for _, pid in results}) == 1
+    # The owning process exited without stopping it: the server lives on, and is found.
+    leftover = start_or_attach(tmp_path)
+    assert not leftover.owner
+    leftover.owner = True  # take it over so the test cleans up
+    leftover.stop()
+
+
+def test_long_data_dirs_get_a_short_socket(tmp_path: Path) -> None:
+    deep = tmp_path / ("d" * 120)
+    assert len(str(socket_path_for(deep))) <= 100
+
+
+def test_acknowledged_writes_survive_kill_9(tmp_path: Path) -> None:
+    settings = Settings(graph_uri=f"embedded://{tmp_path}")
+    store = open_store(settings)
+    server = store.server  # type: ignore[attr-defined]
+    ingest = Ingestor(store, settings)
+    ingest.add_activities([{"actor": f"u{i}", "foreign_id": f"p{i}", "tags": ["t"]}
+                           for i in range(200)])
+    for i in range(100):  # one by one: each is acknowledged before the next
+        ingest.track_engagement({"id": f"e{i}", "user_id": "reader", "label": "like",
+                                 "content_id": f"p{i}", "score": 50})
+    kill_hard(server)
+    # The crash leaves its pid file (and socket) behind; the next start must clear them.
+    assert (tmp_path / PID_NAME).exists()
+    store.db.connection.close()  # type: ignore[attr-defined]
+
+    again = open_store(settings)
+    try:
+        assert again.server.owner  # type: ignore[attr-defined]
+        rows = again.execute(
+            "MATCH (:User {id: 'reader'})-[e:ENGAGED]->(p:Post) RETURN count(e) AS n", {},
+            write=False)
+        assert rows == [{"n": 100}]
+        posts = again.execute("MATCH (p:Post) RETURN count(p) AS n", {}, write=False)
+        assert posts == [{"n": 200}]
+    finally:
+        again.close()
+
+
+def test_restart_is_fast_after_compaction(tmp_path: Path) -> None:
+    settings = Settings(graph_uri=f"embedded://{tmp_path}")
+    store = open_store(settings)
+    Ingestor(store, settings).add_activities(
+        [{"actor": "a", "foreign_id": f"p{i}", "tags": ["x", "y"]} for i in range(2000)])
+    store.compact()
+    store.close()
+    assert not (tmp_path / PID_NAME).exists()
+    again = open_store(settings)
+    try:
+        n = again.execute("MATCH (p:Post) RETURN count(p) AS n", {}, write=False)
+        assert n == [{"n": 2000}]
+    finally:
+        again.close()
+
