@@ -69,6 +69,9 @@ class FalkorDBStore(GraphStore):
                               "NODE", label, "PROPERTIES", "1", prop)
                 made.append(f"unique {label}.{prop}")
         self._wait_constraints()
+        if made:
+            # With the indexes in the AOF's base, later writes replay with them in place.
+            self.compact()
         return made
 
     def _wait_constraints(self, timeout: float = 120.0) -> None:
