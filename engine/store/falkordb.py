@@ -95,17 +95,27 @@ class FalkorDBStore(GraphStore):
     def compact(self) -> None:
         # AOF replay of many indexed MERGEs is ~90x slower than the original load;
         # a rewrite with the RDB preamble makes restarts take well under a second.
-        try:
-            self._command("BGREWRITEAOF")
-        except StoreError as e:
-            if "already in progress" not in str(e):
-                raise
-        deadline = time.monotonic() + 600
+        # A rewrite already running misses the writes made after it forked, so
+        # wait for it and start our own.
+        self._wait_rewrite_idle()
+        while True:
+            try:
+                self._command("BGREWRITEAOF")
+                break
+            except StoreError as e:
+                if "already in progress" not in str(e):
+                    raise
+                self._wait_rewrite_idle()
+        self._wait_rewrite_idle()
+
+    def _wait_rewrite_idle(self, timeout: float = 600.0) -> None:
+        deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             info = self.db.connection.info("persistence")
             if not info.get("aof_rewrite_in_progress") and not info.get("aof_rewrite_scheduled"):
                 return
             time.sleep(0.05)
+        raise StoreError(f"the AOF rewrite did not finish within {timeout:.0f} s")
 
     def delete_graph(self) -> None:
         """Drop this named graph entirely (tests and benchmarks use throwaway graphs)."""
