@@ -1,0 +1,2 @@
+MATCH ()-[r:ENGAGED]->()
+RETURN count(r) AS n

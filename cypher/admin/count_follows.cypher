@@ -1,0 +1,2 @@
+MATCH ()-[r:FOLLOWS]->()
+RETURN count(r) AS n

@@ -1,0 +1,2 @@
+MATCH ()-[r:SAW]->()
+RETURN count(r) AS n

@@ -1,0 +1,2 @@
+MATCH ()-[r:INTERESTED_IN]->()
+RETURN count(r) AS n

@@ -1,0 +1,2 @@
+MATCH (n:Post)
+RETURN count(n) AS n

@@ -1,0 +1,2 @@
+MATCH (n:Tag)
+RETURN count(n) AS n

@@ -1,0 +1,2 @@
+MATCH (n:User)
+RETURN count(n) AS n

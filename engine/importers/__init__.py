@@ -1,0 +1,1 @@
+"""Bulk imports into the graph: event files (JSONL/CSV) and public data sets."""
