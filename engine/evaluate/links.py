@@ -1,0 +1,179 @@
+"""Link-prediction evaluation: the node2vec paper's protocol on an edge list.
+
+``evaluate_links`` is what ``graphfeed evaluate links`` calls. One seed fixes
+everything: the split (see ``link_split``), the training pairs of the
+embedding classifiers, the walks and the projections. Scores only ever see
+the residual graph; the AUC is sklearn's ``roc_auc_score`` (ties count half).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.metrics import roc_auc_score
+
+from engine.errors import ValidationError
+from engine.evaluate.link_split import (
+    EdgeList,
+    LinkSplit,
+    read_edge_list,
+    split_links,
+    training_pairs,
+)
+from engine.learn.edge_features import OPERATORS, score_pairs_with_embedding
+from engine.learn.fastrp import FastRPParams, fastrp_embedding
+from engine.learn.linkpred import HEURISTICS, pair_features
+from engine.learn.node2vec import Node2VecParams, node2vec_embedding
+from engine.recommend.suggestion_blend import (
+    GRAPH_BLEND,
+    BlendWeights,
+    blend_features,
+    blend_logit,
+    fit_blend,
+)
+
+EMBEDDING_METHODS = ("node2vec", "fastrp")
+METHODS = (*HEURISTICS, "blend", *EMBEDDING_METHODS)
+
+# Method -> scorer(split, rng, operator, params) -> (test scores, extra result fields).
+Scorer = Callable[[LinkSplit, np.random.Generator, str, dict[str, Any]],
+                  tuple[np.ndarray, dict[str, Any]]]
+
+
+def _pair_blend_features(adjacency: Any, pairs: np.ndarray) -> np.ndarray:
+    f = pair_features(adjacency, pairs)
+    return blend_features(f["adamic_adar"], f["paths3"], f["degree_u"], f["degree_v"])
+
+
+def fit_blend_weights(split: LinkSplit, rng: np.random.Generator,
+                      fraction: float = 0.1) -> BlendWeights:
+    """Blend weights learnt from the residual graph alone.
+
+    A nested split of the residual graph hides ``fraction`` of its edges; the
+    features of those (and of as many non-edges) are computed without them,
+    as the test pairs' are. A small fraction keeps the density the fit sees
+    close to the residual graph's.
+    """
+    inner = split_links(EdgeList(edges=split.residual_edges,
+                                 labels=np.arange(split.n_nodes)), rng, fraction)
+    return fit_blend(_pair_blend_features(inner.residual, inner.test_pairs), inner.test_labels)
+
+
+def _reject_unknown(method: str, params: dict[str, Any], known: tuple[str, ...]) -> None:
+    unknown = sorted(set(params) - set(known))
+    if unknown:
+        raise ValidationError(f"{method} takes no parameter {', '.join(unknown)}"
+                              + (f" (it takes {', '.join(known)})" if known else ""),
+                              method=method, unknown=unknown)
+
+
+def _heuristic(name: str) -> Scorer:
+    def score(split: LinkSplit, rng: np.random.Generator, operator: str,
+              params: dict[str, Any]) -> tuple[np.ndarray, dict[str, Any]]:
+        _reject_unknown(name, params, ())
+        return HEURISTICS[name](split.residual, split.test_pairs), {}
+    return score
+
+
+def _blend(split: LinkSplit, rng: np.random.Generator, operator: str,
+           params: dict[str, Any]) -> tuple[np.ndarray, dict[str, Any]]:
+    _reject_unknown("blend", params, ("refit",))
+    weights = fit_blend_weights(split, rng) if params.get("refit") else GRAPH_BLEND
+    scores = blend_logit(_pair_blend_features(split.residual, split.test_pairs), weights)
+    return scores, {"weights": weights.as_dict()}
+
+
+def _embedding(name: str) -> Scorer:
+    def score(split: LinkSplit, rng: np.random.Generator, operator: str,
+              params: dict[str, Any]) -> tuple[np.ndarray, dict[str, Any]]:
+        seed = int(rng.integers(0, 2**31 - 1))
+        options = {k: v for k, v in params.items() if k != "progress"}
+        fields = Node2VecParams.__dataclass_fields__ if name == "node2vec" \
+            else FastRPParams.__dataclass_fields__
+        _reject_unknown(name, options, tuple(fields))
+        started = time.perf_counter()
+        if name == "node2vec":
+            embedding = node2vec_embedding(split.residual, Node2VecParams(**options), seed=seed,
+                                           progress=bool(params.get("progress")))
+        else:
+            embedding = fastrp_embedding(split.residual, _fastrp_params(options), seed=seed)
+        embed_seconds = time.perf_counter() - started
+        train, labels = training_pairs(split, rng)
+        scores = score_pairs_with_embedding(embedding, train, labels, split.test_pairs,
+                                            operator, seed=seed)
+        return scores, {"embed_seconds": round(embed_seconds, 2), "n_train": len(train)}
+    return score
+
+
+def _fastrp_params(params: dict[str, Any]) -> FastRPParams:
+    params = dict(params)
+    if "weights" in params:  # "0,1,1" from the command line, or one number
+        params["weights"] = tuple(float(w) for w in str(params["weights"]).split(","))
+    return FastRPParams(**params)
+
+
+SCORERS: dict[str, Scorer] = {
+    **{name: _heuristic(name) for name in HEURISTICS},
+    "blend": _blend,
+    **{name: _embedding(name) for name in EMBEDDING_METHODS},
+}
+
+
+def evaluate_links(edges_path: str | Path, method: str, seed: int = 0,
+                   operator: str | None = None, **params: Any) -> dict[str, Any]:
+    """ROC AUC of ``method`` on the paper's 50% connected split of ``edges_path``.
+
+    ``operator`` (hadamard, average, l1, l2) applies to the embedding methods
+    only and defaults to hadamard; ``params`` go to the method (node2vec:
+    ``Node2VecParams`` fields; fastrp: ``FastRPParams`` fields, ``weights``
+    as "0,1,1"; blend: ``refit=True`` fits the weights on this residual graph).
+    """
+    if method not in SCORERS:
+        raise ValidationError(f"unknown method {method!r}: use one of " + ", ".join(METHODS),
+                              method=method)
+    if method in EMBEDDING_METHODS:
+        operator = operator or "hadamard"
+        if operator not in OPERATORS:
+            raise ValidationError(f"unknown operator {operator!r}: use one of "
+                                  + ", ".join(OPERATORS), operator=operator)
+    elif operator is not None:
+        raise ValidationError(f"--operator applies to {', '.join(EMBEDDING_METHODS)} only",
+                              method=method, operator=operator)
+    started = time.perf_counter()
+    graph = read_edge_list(edges_path)
+    auc, split, extra = run_protocol(graph, SCORERS[method], seed, operator or "", params)
+    result: dict[str, Any] = {
+        "method": method,
+        "auc": round(auc, 4),
+        "n_pos": len(split.positives),
+        "n_neg": len(split.negatives),
+        "n_nodes": graph.n_nodes,
+        "n_edges": len(graph.edges),
+        "seed": seed,
+        "operator": operator,
+        "params": {k: v for k, v in params.items() if k != "progress"},
+        "seconds": round(time.perf_counter() - started, 2),
+    }
+    result.update(extra)
+    return result
+
+
+def run_protocol(graph: EdgeList, scorer: Scorer, seed: int, operator: str = "",
+                 params: dict[str, Any] | None = None
+                 ) -> tuple[float, LinkSplit, dict[str, Any]]:
+    """Split ``graph`` with ``seed``, score the test pairs, return (AUC, split, extras).
+
+    The one place the protocol runs, so tests can hand it any scorer (an
+    oracle, a constant) and check the harness itself.
+    """
+    rng = np.random.default_rng(seed)
+    split = split_links(graph, rng)
+    scores, extra = scorer(split, rng, operator, dict(params or {}))
+    if scores.shape != (len(split.test_pairs),):
+        raise ValidationError("a scorer must return one score per test pair",
+                              expected=len(split.test_pairs), got=scores.shape)
+    return float(roc_auc_score(split.test_labels, scores)), split, extra
