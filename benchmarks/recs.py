@@ -1,0 +1,166 @@
+"""In-process latency of the personalized feed and of follow suggestions.
+
+    python benchmarks/recs.py [--users 100000] [--samples 200] [--data-dir DIR]
+                              [--out benchmarks/out] [--results]
+
+Builds (or reuses, with --data-dir) the synthetic world of ``engine.demo`` — at
+100,000 users about 1.75M follows, 500k posts and 4.4M engagements — in an
+embedded FalkorDB, then calls ``Recommender.feed(u, 20)`` and
+``Recommender.follow_suggestions(u, 10)`` for ``--samples`` random users, one
+caller, with the world's own "now" as the clock. Prints p50/p95/p99 per call
+and the time each named query took, writes JSON to --out and, with --results,
+replaces the "Recommendations (in-process)" section of benchmarks/RESULTS.md.
+No cache anywhere: every call runs every query.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from tqdm import tqdm
+
+from engine.demo import generate_world, load_world
+from engine.recommend import Recommender
+from engine.settings import Settings
+from engine.store import open_store
+
+NOW_MS = 1_767_225_600_000  # 2026-01-01 UTC: the world's "now", fixed for reuse
+SECTION = "## Recommendations (in-process)"
+TARGETS = {"feed": 100.0, "follow_suggestions": 50.0}  # p99 ms
+
+
+def pct(values: list[float], q: float) -> float:
+    return round(float(np.percentile(values, q)), 1) if values else float("nan")
+
+
+def run(users: int, samples: int, seed: int, data_dir: Path, graph: str | None = None,
+        progress: bool = True) -> dict[str, Any]:
+    settings = Settings(graph_uri=f"embedded://{data_dir}")  # type: ignore[call-arg]
+    store = open_store(settings, graph=graph or f"world{users}")
+    result: dict[str, Any] = {"users": users, "samples": samples, "seed": seed,
+                              "now_ms": NOW_MS}
+    counts = store.execute("MATCH (u:User) RETURN count(u) AS n", {}, write=False)
+    if not counts or counts[0]["n"] < users:
+        t = time.perf_counter()
+        world = generate_world(users, seed=seed, now_ms=NOW_MS)
+        result["world"] = world.counts()
+        load_world(store, world, progress=progress, settings=settings)
+        result["load_seconds"] = round(time.perf_counter() - t, 1)
+    else:
+        result["world"] = {"users": counts[0]["n"]} | {
+            k: store.execute(q, {}, write=False)[0]["n"] for k, q in (
+                ("posts", "MATCH (p:Post) RETURN count(p) AS n"),
+                ("follows", "MATCH ()-[f:FOLLOWS]->() RETURN count(f) AS n"),
+                ("engagements", "MATCH ()-[e:ENGAGED]->() RETURN count(e) AS n"))}
+
+    query_ms: dict[str, list[float]] = defaultdict(list)
+    read = store.read
+
+    def timed(name: str, **params: Any) -> list[dict[str, Any]]:
+        t0 = time.perf_counter()
+        try:
+            return read(name, **params)
+        finally:
+            query_ms[name].append((time.perf_counter() - t0) * 1000)
+
+    store.read = timed  # type: ignore[method-assign]
+    rec = Recommender(store, settings, clock=lambda: NOW_MS)
+    rng = np.random.default_rng(seed)
+    picks = [f"u{i}" for i in rng.integers(0, users, size=samples + 10)]
+    calls = {"feed": lambda u: len(rec.feed(u, 20).items),
+             "follow_suggestions": lambda u: len(rec.follow_suggestions(u, 10))}
+    for u in picks[:10]:  # warm-up: plan caches, page cache
+        for call in calls.values():
+            call(u)
+    query_ms.clear()
+    latency: dict[str, list[float]] = defaultdict(list)
+    sizes: dict[str, list[int]] = defaultdict(list)
+    for u in tqdm(picks[10:], desc="calls", unit=" users", disable=not progress):
+        for name, call in calls.items():
+            t0 = time.perf_counter()
+            returned = call(u)
+            latency[name].append((time.perf_counter() - t0) * 1000)
+            sizes[name].append(returned)
+    result["latency_ms"] = {n: {"p50": pct(v, 50), "p95": pct(v, 95), "p99": pct(v, 99),
+                                "mean": round(float(np.mean(v)), 1)}
+                            for n, v in latency.items()}
+    result["items_returned_mean"] = {n: round(float(np.mean(v)), 1) for n, v in sizes.items()}
+    result["query_ms"] = {n: {"calls": len(v), "p50": pct(v, 50), "p99": pct(v, 99),
+                              "mean": round(float(np.mean(v)), 2)}
+                          for n, v in sorted(query_ms.items(), key=lambda kv: -sum(kv[1]))}
+    result["load_average"] = [round(x, 1) for x in os.getloadavg()]
+    result["machine"] = f"{os.cpu_count()} cores, CPython {platform.python_version()}"
+    store.close()
+    return result
+
+
+def markdown(r: dict[str, Any], command: str) -> str:
+    w = r["world"]
+    lines = [
+        SECTION, "",
+        f"`{command}` on {r['machine']}, load average {r['load_average']} (shared with other "
+        f"engineers' jobs). World: {w.get('users', 0):,} users, {w.get('posts', 0):,} posts, "
+        f"{w.get('follows', 0):,} follows, {w.get('engagements', 0):,} engagements (demo seed "
+        f"{r['seed']}). One caller, {r['samples']} random users, no cache.", "",
+        "| call | p50 ms | p95 ms | p99 ms | target p99 | |", "|---|---:|---:|---:|---:|---|",
+    ]
+    for name, lat in r["latency_ms"].items():
+        met = "met" if lat["p99"] <= TARGETS[name] else "**not met**"
+        lines.append(f"| {name} | {lat['p50']} | {lat['p95']} | {lat['p99']} | "
+                     f"{TARGETS[name]:.0f} | {met} |")
+    lines += ["", "Per named query (all calls):", "", "| query | calls | p50 ms | p99 ms |",
+              "|---|---:|---:|---:|"]
+    lines += [f"| {n} | {q['calls']} | {q['p50']} | {q['p99']} |"
+              for n, q in r["query_ms"].items()]
+    return "\n".join(lines) + "\n"
+
+
+def replace_section(path: Path, text: str, notes: str = "") -> None:
+    """Replace our section (up to the next '## ') or append it; other sections stay."""
+    old = path.read_text() if path.exists() else "# Benchmark results\n"
+    start = old.find(SECTION)
+    body = text + (("\n" + notes) if notes else "")
+    if start < 0:
+        new = old.rstrip("\n") + "\n\n" + body
+    else:
+        end = old.find("\n## ", start + len(SECTION))
+        new = old[:start] + body + ("" if end < 0 else old[end:])
+    path.write_text(new)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--users", type=int, default=100_000)
+    parser.add_argument("--samples", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--data-dir", type=Path, default=None,
+                        help="embedded data dir to build the world in or reuse (default: "
+                             "var/bench-recs)")
+    parser.add_argument("--graph", default=None,
+                        help="graph name inside the data dir (default: world<USERS>)")
+    parser.add_argument("--out", type=Path, default=Path("benchmarks/out"))
+    parser.add_argument("--results", action="store_true",
+                        help="replace our section of benchmarks/RESULTS.md")
+    args = parser.parse_args()
+    data_dir = (args.data_dir or Path("var/bench-recs")).resolve()
+    result = run(args.users, args.samples, args.seed, data_dir, args.graph)
+    args.out.mkdir(parents=True, exist_ok=True)
+    out = args.out / f"recs-{args.users}.json"
+    out.write_text(json.dumps(result, indent=1) + "\n")
+    command = f"python benchmarks/recs.py --users {args.users} --samples {args.samples}"
+    print(markdown(result, command))
+    print(f"wrote {out}")
+    if args.results:
+        replace_section(Path(__file__).with_name("RESULTS.md"), markdown(result, command))
+
+
+if __name__ == "__main__":
+    main()

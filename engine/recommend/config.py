@@ -1,0 +1,112 @@
+"""The recommender's knobs: scoring weights and candidate limits, with defaults.
+
+``RecommendSettings`` is a plain pydantic model so the engine's ``Settings`` can
+carry it as one nested field (``GRAPHFEED_RECOMMEND__WEIGHTS__FRESHNESS=0.8``);
+until it does, :func:`recommend_settings` falls back to these defaults.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+
+
+class FeedWeights(BaseModel):
+    """How much each interpretable feature counts in a feed score (see ``scoring.py``).
+
+    Every feature lies in 0..1, so a weight reads as "points for a perfect value".
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    collaborative: float = Field(default=1.0, ge=0)  # people like you engaged (RP3beta walk)
+    tag_interest: float = Field(default=0.5, ge=0)  # its tags match your decayed tag interests
+    author_affinity: float = Field(default=0.6, ge=0)  # you engage with its author
+    social_proof: float = Field(default=0.5, ge=0)  # people you follow engaged with it
+    followee_post: float = Field(default=0.4, ge=0)  # someone you follow posted it
+    popularity: float = Field(default=0.15, ge=0)  # engagements so far, log-scaled
+    trending: float = Field(default=0.2, ge=0)  # engagement velocity over the recent window
+    freshness: float = Field(default=0.3, ge=0)  # exponential decay with the post's age
+    # Features of plugged-in candidate sources (CandidateSource.feature -> weight).
+    extra: dict[str, float] = Field(default_factory=dict)
+
+
+class SuggestWeights(BaseModel):
+    """How a follow suggestion's score is made (see ``suggestions.py``).
+
+    ``blend`` multiplies the link probability of the fitted graph blend (Adamic-Adar,
+    3-paths, degrees); the others add points for evidence the blend does not see.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    blend: float = Field(default=1.0, ge=0)
+    follows_you: float = Field(default=0.5, ge=0)  # they follow you and you do not follow back
+    similar_interests: float = Field(default=0.3, ge=0)  # cosine of the decayed tag interests
+    engaged_authors: float = Field(default=0.4, ge=0)  # you engage with their posts (over your top)
+    popular: float = Field(default=0.05, ge=0)  # log followers, mostly for cold start
+
+
+class RecommendSettings(BaseModel):
+    """Limits of every candidate source, the ranking pool and the re-ranker."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    weights: FeedWeights = FeedWeights()
+    suggest_weights: SuggestWeights = SuggestWeights()
+
+    # -- ranking pool and pagination ---------------------------------------------------
+    pool_size: int = Field(default=100, ge=1, le=10_000)  # items one ranking holds: pages slice it
+    max_page: int = Field(default=100, ge=1)  # largest `first`
+
+    # -- time --------------------------------------------------------------------------
+    freshness_half_life_hours: float = Field(default=48.0, gt=0)
+    popularity_reference: int = Field(default=1000, ge=1)  # engagers that make popularity 1.0
+    trending_reference: int = Field(default=100, ge=1)  # engagements in the window that make it 1.0
+    trending_window_hours: float = Field(default=3.0, gt=0)  # velocity window (and its posts' age)
+    tag_window_hours: float = Field(default=6.0, gt=0)  # interest matches no older than this
+    popular_window_hours: float = Field(default=24.0, gt=0)  # cold-start posts no older than this
+    recent_days: float = Field(default=14.0, gt=0)  # followees' engagements no older than this
+
+    # -- candidate sources ---------------------------------------------------------------
+    # Scans read at most so many posts of their time window, through the created_at index.
+    per_source: int = Field(default=40, ge=1)  # candidates one source may propose
+    followee_posts_each: int = Field(default=5, ge=1)  # newest posts taken per followee
+    followees_scanned: int = Field(default=300, ge=1)  # followees read per request
+    engaged_by_followees_scan: int = Field(default=1000, ge=1)  # their engagements read per request
+    interest_tags: int = Field(default=8, ge=1)  # strongest tags used to find matching posts
+    tag_scan: int = Field(default=500, ge=1)
+    trending_scan: int = Field(default=300, ge=1)
+    popular_scan: int = Field(default=2000, ge=1)
+    profile_engagements: int = Field(default=300, ge=1)  # newest engagements read for a profile
+    collaborative_seeds: int = Field(default=15, ge=1)  # newest engagements the walk starts at
+    collaborative_per_seed: int = Field(default=50, ge=1)  # engagers sampled per seed post
+    collaborative_neighbours: int = Field(default=40, ge=1)  # most similar users kept for hop 3
+    collaborative_per_neighbour: int = Field(default=40, ge=1)  # their engagements sampled each
+    collaborative_damp_top: int = Field(default=80, ge=1)  # best posts whose popularity is read
+    collaborative_alpha: float = Field(default=1.0, ge=0)  # degree normalisation of hops 1-2
+    collaborative_beta: float = Field(default=0.5, ge=0)  # popularity damping of the item reached
+
+    # -- re-ranking ----------------------------------------------------------------------
+    max_per_author: int = Field(default=2, ge=1)  # in any window of `author_window` items
+    author_window: int = Field(default=10, ge=1)
+    mmr_lambda: float = Field(default=0.8, ge=0, le=1)  # 1 = relevance only, 0 = diversity only
+
+    # -- follow suggestions --------------------------------------------------------------
+    suggest_pool: int = Field(default=100, ge=1)  # candidates per suggestion source
+    suggest_seeds: int = Field(default=10, ge=1)  # your newest engagements co-engagers share
+    suggest_per_seed: int = Field(default=30, ge=1)  # their engagers sampled per seed
+    suggest_scored: int = Field(default=50, ge=1)  # best candidates by evidence that get the blend
+    suggest_popular: int = Field(default=30, ge=1)
+
+    # -- cursors -------------------------------------------------------------------------
+    # Cursors are signed so a tampered one is refused; with the default key they are
+    # tamper-evident, with a secret key also unforgeable.
+    cursor_key: SecretStr = SecretStr("graphfeed-cursor-v1")
+
+
+def recommend_settings(settings: Any) -> RecommendSettings:
+    """The nested ``recommend`` settings when the engine's Settings has them, else defaults."""
+    value = getattr(settings, "recommend", None)
+    return value if isinstance(value, RecommendSettings) else RecommendSettings()

@@ -1,0 +1,211 @@
+"""The personalized feed: candidates → features → score → filter → diversify.
+
+One ranking reads the graph as of ``as_of`` wherever that is cheap: the user's
+own profile, follows, impressions and engagements, and every post newer than it,
+are ignored; other people's engagements and the degrees that normalise the walk
+and popularity are read live (binding them to a time costs a relationship
+property read per edge).
+A feed cursor carries ``as_of`` and a fingerprint of every post already served,
+so the next page ranks from the same snapshot and skips what was served:
+pages never repeat a post, whatever happened in between, and nothing is
+skipped unless it left the ranking (removed, or pushed out of the pool).
+
+Filtering drops posts the user had already seen (SAW) or engaged with by
+``as_of``, their own posts and removed posts. ``rank(..., exclude_engaged_only=
+True)`` is the evaluation mode: it ranks every post the user has not engaged
+with (training interactions are the only exclusions, so held-out ones stay
+reachable).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from engine.errors import NotFound
+from engine.recommend.candidates import (
+    Candidate,
+    SourceRegistry,
+    UserContext,
+)
+from engine.recommend.config import RecommendSettings
+from engine.recommend.rerank import diversify
+from engine.recommend.scoring import (
+    PostFacts,
+    Scored,
+    SocialProof,
+    combine,
+    feature_values,
+    ordered,
+)
+from engine.store import GraphStore
+
+FINGERPRINT_BYTES = 4
+
+
+def fingerprint(post_id: str) -> bytes:
+    return hashlib.blake2b(post_id.encode(), digest_size=FINGERPRINT_BYTES).digest()
+
+
+def fingerprints(blob: bytes) -> set[bytes]:
+    n = FINGERPRINT_BYTES
+    return {blob[i:i + n] for i in range(0, len(blob) - len(blob) % n, n)}
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """Why the feed drops a post for a user (empty: it does not)."""
+
+    removed: bool = False
+    own: bool = False
+    seen: bool = False
+    engaged: bool = False
+
+    @property
+    def any(self) -> bool:
+        return self.removed or self.own or self.seen or self.engaged
+
+    def words(self) -> tuple[str, ...]:
+        names = {"removed": "removed", "own": "your own post", "seen": "already seen",
+                 "engaged": "already engaged with"}
+        return tuple(text for attr, text in names.items() if getattr(self, attr))
+
+
+class FeedRanker:
+    def __init__(self, store: GraphStore, settings: RecommendSettings, sources: SourceRegistry,
+                 decay_per_ms: float) -> None:
+        self.store = store
+        self.settings = settings
+        self.sources = sources
+        self.decay = decay_per_ms
+
+    # -- the user ----------------------------------------------------------------------
+    def activity(self, user_id: str, as_of: int) -> dict[str, Any]:
+        """Follows and engagements by ``as_of``; NotFound for an unknown user."""
+        rows = self.store.read("recommend/get_activity", user_id=user_id, as_of=as_of)
+        if not rows:
+            raise NotFound(f"unknown user {user_id!r}", ids=[user_id])
+        return rows[0]
+
+    def context(self, user_id: str, as_of: int) -> UserContext:
+        activity = self.activity(user_id, as_of)
+        tags: dict[str, float] = {}
+        authors: dict[str, float] = {}
+        if activity["engaged"]:
+            common = {"user_id": user_id, "as_of": as_of, "decay": self.decay,
+                      "engagements": self.settings.profile_engagements}
+            tags = {r["tag"]: float(r["weight"])
+                    for r in self.store.read("recommend/get_tag_interests", **common)}
+            authors = {r["author_id"]: float(r["affinity"])
+                       for r in self.store.read("recommend/get_author_affinities", **common)}
+        followees = frozenset(activity["followees"])
+        return UserContext(user_id=user_id, as_of=as_of, following=len(followees),
+                           engaged=int(activity["engaged"]), tags=tags, authors=authors,
+                           followees=followees)
+
+    # -- candidates --------------------------------------------------------------------
+    def candidates(self, ctx: UserContext, per_source: int) -> dict[str, list[Candidate]]:
+        """Proposals by post id, in the registry's source order."""
+        found: dict[str, list[Candidate]] = defaultdict(list)
+        for source in self.sources:
+            if not source.applies(ctx):
+                continue
+            for cand in source.fetch(self.store, ctx, self.settings, per_source):
+                found[cand.post_id].append(cand)
+        return found
+
+    def facts(self, ctx: UserContext, ids: Sequence[str]) -> dict[str, PostFacts]:
+        rows = self.store.read("recommend/get_candidate_features", user_id=ctx.user_id,
+                               ids=list(ids), as_of=ctx.as_of)
+        return {r["id"]: PostFacts.from_row(r, ctx.followees) for r in rows}
+
+    def social(self, ctx: UserContext, ids: Sequence[str]) -> dict[str, SocialProof]:
+        if not ctx.following or not ids:
+            return {}
+        rows = self.store.read("recommend/get_social_proof", user_id=ctx.user_id,
+                               ids=list(ids), as_of=ctx.as_of,
+                               followees=self.settings.followees_scanned)
+        return {r["id"]: SocialProof(followees=int(r["followees"]),
+                                     strength=float(r["strength"]), likers=int(r["likers"]),
+                                     names=tuple(r["names"])) for r in rows}
+
+    @staticmethod
+    def exclusion(ctx: UserContext, facts: PostFacts, *, engaged_only: bool = False
+                  ) -> Exclusion:
+        if engaged_only:
+            return Exclusion(engaged=facts.engaged)
+        return Exclusion(removed=facts.removed, own=facts.author_id == ctx.user_id,
+                         seen=facts.seen, engaged=facts.engaged)
+
+    def score(self, ctx: UserContext, proposals: dict[str, list[Candidate]],
+              facts: dict[str, PostFacts], social: dict[str, SocialProof],
+              best: dict[str, float] | None = None) -> list[Scored]:
+        """Score every proposal that has facts; ``best`` normalises source strengths."""
+        if best is None:
+            best = defaultdict(float)
+            for cands in proposals.values():
+                for c in cands:
+                    feature = self._feature(c.source)
+                    if feature:
+                        best[feature] = max(best[feature], c.strength)
+        out = []
+        for post_id, cands in proposals.items():
+            fact = facts.get(post_id)
+            if fact is None:
+                continue
+            strengths: dict[str, float] = {}
+            evidence: dict[str, object] = {}
+            plugin_reasons: dict[str, str] = {}
+            for c in cands:
+                feature = self._feature(c.source)
+                if feature:
+                    strengths[feature] = max(strengths.get(feature, 0.0), c.strength)
+                    explain = getattr(self.sources.get(c.source), "explain", None)
+                    text = explain(c) if callable(explain) else None
+                    if text and feature not in plugin_reasons:
+                        plugin_reasons[feature] = text
+                if c.source == "collaborative":
+                    evidence["collaborative_via"] = c.evidence.get("via", 0)
+                if c.source == "trending":
+                    evidence["recent"] = int(c.strength)
+            proof = social.get(post_id, SocialProof())
+            values = feature_values(fact, ctx, proof, strengths, best, self.settings)
+            total, contributions = combine(values, self.settings.weights)
+            evidence.update(social=proof, engagers=fact.engagers, plugin_reasons=plugin_reasons)
+            out.append(Scored(post_id=post_id, author_id=fact.author_id, tags=fact.tags,
+                              created_at=fact.created_at,
+                              sources=tuple(dict.fromkeys(c.source for c in cands)),
+                              values=values, contributions=contributions, score=total,
+                              evidence=evidence))
+        return out
+
+    def _feature(self, source_name: str) -> str | None:
+        if source_name not in self.sources:
+            return None
+        return self.sources.get(source_name).feature
+
+    # -- the ranking -------------------------------------------------------------------
+    def rank(self, ctx: UserContext, *, pool: int, per_source: int | None = None,
+             exclude_engaged_only: bool = False, diversified: bool = True) -> list[Scored]:
+        """The top ``pool`` posts for the user, filtered and diversified."""
+        proposals = self.candidates(ctx, per_source or self.settings.per_source)
+        ids = sorted(proposals)
+        facts = self.facts(ctx, ids)
+        kept = [i for i in ids if i in facts and not self.exclusion(
+            ctx, facts[i], engaged_only=exclude_engaged_only).any]
+        social = self.social(ctx, kept)
+        scored = ordered(self.score(ctx, {i: proposals[i] for i in kept}, facts, social))
+        if not diversified:
+            return scored[:pool]
+        return diversify(scored, limit=pool, lam=self.settings.mmr_lambda,
+                         max_per_author=self.settings.max_per_author,
+                         window=self.settings.author_window)
+
+
+def freshness(created_at: int, now: int, half_life_hours: float) -> float:
+    age_hours = max(0, now - created_at) / 3_600_000
+    return math.pow(2.0, -age_hours / half_life_hours)

@@ -1,0 +1,234 @@
+"""Follow suggestions: graph sources, one link-prediction blend, reasons, feedback.
+
+Sources (each a Cypher query, except the one the feed profile already gives):
+
+- ``friends_of_friends``: followed by people you follow, Adamic-Adar weighted
+  (each common neighbour by 1 / log(1 + how many it follows));
+- ``follows_you``: they follow you, you do not follow back;
+- ``engaged_authors``: authors whose posts you engage with (the feed's affinity);
+- ``similar_interests``: they engage with the posts you engage with (each shared
+  post weighted by 1 / its engagers), or share your strongest tag interests (a
+  bounded sample); the overlap of the decayed tag interests (cosine) is then
+  measured on every candidate;
+- ``popular``: authors of the most engaged-with recent posts (cold start).
+
+Score: ``blend`` × the link probability of ``engine.recommend.suggestion_blend``
+(``sigmoid(blend_score(AA, P3, degrees))``, the formula fitted for link
+prediction) plus bonuses for evidence the blend does not see (``SuggestWeights``).
+The blend is called in exactly one place, :func:`link_probability`.
+
+Never suggested: yourself, anyone you follow, anyone you gave feedback on.
+Feedback is ``(:User)-[:SUGGESTION_FEEDBACK {accepted, at}]->(:User)``, latest
+answer wins; accepting also creates the follow (the "Follow" button on a
+suggestion card), in the same statement. Someone you accepted and later
+unfollowed is not pushed back at you.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from engine.errors import NotFound, ValidationError
+from engine.recommend.candidates import HOUR_MS
+from engine.recommend.config import RecommendSettings
+from engine.recommend.reasons import MAX_REASONS, hashtags, people
+from engine.recommend.suggestion_blend import blend_score
+from engine.recommend.types import Suggestion
+from engine.recommend.views import user_view
+from engine.store import GraphStore
+
+SOURCES = ("friends_of_friends", "follows_you", "engaged_authors", "similar_interests",
+           "popular")
+
+
+def link_probability(adamic_adar: np.ndarray, paths3: np.ndarray, user_degree: np.ndarray,
+                     candidate_degree: np.ndarray) -> np.ndarray:
+    """The blend's probability that the user would follow each candidate."""
+    logit = blend_score(adamic_adar, paths3, user_degree, candidate_degree)
+    return 1.0 / (1.0 + np.exp(-logit))
+
+
+@dataclass
+class _Candidate:
+    id: str
+    sources: list[str] = field(default_factory=list)
+    adamic_adar: float = 0.0
+    common: int = 0
+    via: tuple[str, ...] = ()
+    affinity: float = 0.0
+    co_engagement: float = 0.0
+    engagements: int = 0  # with their posts: yours (engaged_authors) or anyone's (popular)
+
+
+class Suggester:
+    def __init__(self, store: GraphStore, settings: RecommendSettings,
+                 decay_per_ms: float) -> None:
+        self.store = store
+        self.settings = settings
+        self.decay = decay_per_ms
+
+    def suggest(self, user_id: str, first: int, now: int,
+                affinities: Sequence[Mapping[str, Any]]) -> list[Suggestion]:
+        me = self.store.read("recommend/get_users", ids=[user_id])
+        if not me:
+            raise NotFound(f"unknown user {user_id!r}", ids=[user_id])
+        user_degree = int(me[0]["followers"]) + int(me[0]["following"])
+        pool = self.settings.suggest_pool
+        found: dict[str, _Candidate] = {}
+
+        def get(cid: str, source: str) -> _Candidate:
+            cand = found.setdefault(cid, _Candidate(cid))
+            if source not in cand.sources:
+                cand.sources.append(source)
+            return cand
+
+        for r in self.store.read("suggest/find_friends_of_friends", user_id=user_id,
+                                 followees=self.settings.followees_scanned, limit=pool):
+            c = get(r["id"], "friends_of_friends")
+            c.adamic_adar, c.common, c.via = float(r["adamic_adar"]), int(r["common"]), \
+                tuple(r["names"])
+        for r in self.store.read("suggest/find_followers_back", user_id=user_id, limit=pool):
+            get(r["id"], "follows_you")
+        for r in self.store.read("suggest/find_co_engagers", user_id=user_id,
+                                 seeds=self.settings.suggest_seeds,
+                                 per_seed=self.settings.suggest_per_seed, limit=pool):
+            get(r["id"], "similar_interests").co_engagement = float(r["similarity"])
+        profile = self._profile(user_id, now)
+        if profile:
+            for r in self.store.read("suggest/find_tag_fans", user_id=user_id,
+                                     tags=[t for t, _ in profile[:self.settings.interest_tags]],
+                                     scan=pool):
+                get(r["id"], "similar_interests")
+        for a in affinities[:pool]:
+            if a["author_id"] != user_id:
+                c = get(a["author_id"], "engaged_authors")
+                c.affinity, c.engagements = float(a["affinity"]), int(a["engagements"])
+        if len(found) < max(first, self.settings.suggest_popular):
+            for r in self.store.read("suggest/find_popular_accounts", user_id=user_id, now=now,
+                                     since=now - int(self.settings.popular_window_hours
+                                                     * HOUR_MS),
+                                     scan=self.settings.popular_scan,
+                                     limit=self.settings.suggest_popular):
+                get(r["id"], "popular").engagements = int(r["engagements"])
+        found.pop(user_id, None)
+        if not found:
+            return []
+        ids = self._shortlist(found)
+        stats = {r["id"]: r for r in self.store.read("suggest/get_candidate_stats",
+                                                     user_id=user_id, ids=ids)}
+        ids = [i for i in ids if i in stats and not stats[i]["followed"]
+               and not stats[i]["feedback"]]
+        if not ids:
+            return []
+        paths = {r["id"]: int(r["paths3"]) for r in self.store.read(
+            "suggest/count_paths3", user_id=user_id, ids=ids,
+            followees=self.settings.followees_scanned)}
+        overlap = self._overlap(user_id, ids, now, profile)
+        return self._rank(ids, found, stats, paths, overlap, user_degree)[:first]
+
+    def _shortlist(self, found: dict[str, _Candidate]) -> list[str]:
+        """The ``suggest_scored`` candidates with the most evidence, to score in full."""
+        top_co = max((c.co_engagement for c in found.values()), default=0.0) or 1.0
+        top_aff = max((c.affinity for c in found.values()), default=0.0) or 1.0
+
+        def evidence(c: _Candidate) -> float:
+            return (math.log1p(c.adamic_adar) + ("follows_you" in c.sources)
+                    + c.co_engagement / top_co + c.affinity / top_aff
+                    + 0.01 * math.log1p(c.engagements))
+
+        ranked = sorted(found.values(), key=lambda c: (-evidence(c), c.id))
+        return sorted(c.id for c in ranked[:self.settings.suggest_scored])
+
+    def _profile(self, user_id: str, now: int) -> list[tuple[str, float]]:
+        """The user's tag interests decayed to ``now``, strongest first."""
+        rows = self.store.read("recommend/get_interest_profile", user_id=user_id)
+        decayed = [(r["tag"], float(r["weight"]) * math.exp(self.decay * min(
+            0, int(r["updated_at"]) - now))) for r in rows]
+        return sorted(decayed, key=lambda t: (-t[1], t[0]))
+
+    def _overlap(self, user_id: str, ids: list[str], now: int, profile: list[tuple[str, float]]
+                 ) -> dict[str, tuple[float, tuple[str, ...]]]:
+        norm = math.sqrt(sum(w * w for _, w in profile))
+        if norm == 0:
+            return {}
+        rows = self.store.read("suggest/get_interest_overlap", user_id=user_id, ids=ids,
+                               now=now, decay=self.decay)
+        return {r["id"]: (float(r["dot"]) / (norm * float(r["norm"])) if r["norm"] else 0.0,
+                          tuple(r["shared"])) for r in rows}
+
+    def _rank(self, ids: list[str], found: dict[str, _Candidate], stats: dict[str, Any],
+              paths: dict[str, int], overlap: dict[str, tuple[float, tuple[str, ...]]],
+              user_degree: int) -> list[Suggestion]:
+        w = self.settings.suggest_weights
+        aa = np.array([found[i].adamic_adar for i in ids])
+        p3 = np.array([float(paths.get(i, 0)) for i in ids])
+        degree = np.array([float(stats[i]["followers"] + stats[i]["following"]) for i in ids])
+        link = link_probability(aa, p3, np.full(len(ids), float(user_degree)), degree)
+        top_affinity = max((found[i].affinity for i in ids), default=0.0)
+        top_co = max((found[i].co_engagement for i in ids), default=0.0)
+        out = []
+        for k, cid in enumerate(ids):
+            cand, row = found[cid], stats[cid]
+            cosine, shared = overlap.get(cid, (0.0, ()))
+            sources = list(cand.sources)
+            if row["follows_you"] and "follows_you" not in sources:
+                sources.append("follows_you")
+            if cosine > 0 and "similar_interests" not in sources:
+                sources.append("similar_interests")
+            parts: dict[str, float] = {
+                "blend": w.blend * float(link[k]) if cand.common or p3[k] else 0.0,
+                "follows_you": w.follows_you if row["follows_you"] else 0.0,
+                "similar_interests": w.similar_interests * max(
+                    cosine, cand.co_engagement / top_co if top_co > 0 else 0.0),
+                "engaged_authors": (w.engaged_authors * cand.affinity / top_affinity
+                                    if top_affinity > 0 else 0.0),
+                "popular": w.popular * min(1.0, math.log1p(
+                    row["followers"] + (cand.engagements if "popular" in sources else 0))
+                    / math.log1p(self.settings.popularity_reference)),
+            }
+            reasons = _reasons(cand, row, shared, parts)
+            out.append((sum(parts.values()), cid, Suggestion(
+                user=user_view(row), score=round(sum(parts.values()), 6),
+                sources=tuple(s for s in SOURCES if s in sources), reasons=reasons)))
+        out.sort(key=lambda t: (-t[0], t[1]))
+        return [s for _, _, s in out]
+
+    def feedback(self, user_id: str, target_id: str, accepted: bool, now: int) -> None:
+        if not isinstance(accepted, bool):
+            raise ValidationError("accepted must be true or false", field="accepted")
+        if user_id == target_id:
+            raise ValidationError("a user cannot give feedback on suggesting themselves",
+                                  field="target_id")
+        known = {r["id"] for r in self.store.read("recommend/get_users",
+                                                  ids=[user_id, target_id])}
+        missing = [i for i in (user_id, target_id) if i not in known]
+        if missing:
+            raise NotFound(f"unknown user {missing[0]!r}", ids=missing)
+        self.store.write("suggest/record_feedback", user_id=user_id, target_id=target_id,
+                         accepted=accepted, now=now)
+
+
+def _reasons(cand: _Candidate, row: Mapping[str, Any], shared: Sequence[str],
+             parts: Mapping[str, float]) -> tuple[str, ...]:
+    texts: dict[str, str] = {}
+    if cand.common:
+        texts["blend"] = f"followed by {people(cand.via, cand.common)} you follow"
+    if row["follows_you"]:
+        texts["follows_you"] = "follows you"
+    if shared:
+        texts["similar_interests"] = f"you both engage with {hashtags(list(shared)[:2])}"
+    elif cand.co_engagement > 0:
+        texts["similar_interests"] = "you engage with the same posts"
+    if cand.affinity > 0:
+        texts["engaged_authors"] = "you often engage with their posts"
+    if row["followers"]:
+        texts["popular"] = f"popular: {row['followers']:,} followers"
+    ranked = sorted((k for k in texts if parts.get(k, 0.0) > 0), key=lambda k: -parts[k])
+    if not ranked and "popular" in cand.sources:
+        return ("posted recently",)
+    return tuple(texts[k] for k in ranked[:MAX_REASONS])

@@ -1,0 +1,159 @@
+"""Follow suggestions and suggestion feedback on tiny graphs with known answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from engine.errors import NotFound, ValidationError
+from engine.events import now_ms
+from engine.ingest import Ingestor
+from engine.recommend import Recommender
+from engine.settings import Settings
+from engine.store import GraphStore
+
+HOUR = 3_600_000
+
+
+@pytest.fixture
+def ingest(store: GraphStore, settings: Settings) -> Ingestor:
+    return Ingestor(store, settings)
+
+
+@pytest.fixture
+def rec(store: GraphStore, settings: Settings) -> Recommender:
+    return Recommender(store, settings)
+
+
+def users(ingest: Ingestor, *names: str) -> None:
+    ingest.upsert_users([{"id": n, "name": n.capitalize()} for n in names])
+
+
+def follows(ingest: Ingestor, *pairs: tuple[str, str]) -> None:
+    ingest.follow_many([{"source": a, "target": b} for a, b in pairs])
+
+
+def ids(suggestions: list[Any]) -> list[str]:
+    return [s.user.id for s in suggestions]
+
+
+def test_a_triangle_closes_first(ingest: Ingestor, rec: Recommender) -> None:
+    users(ingest, "me", "ana", "bo", "two", "one")
+    follows(ingest, ("me", "ana"), ("me", "bo"),
+            ("ana", "two"), ("bo", "two"),  # followed by two people I follow
+            ("ana", "one"))  # followed by one
+    got = rec.follow_suggestions("me")
+    assert ids(got)[:2] == ["two", "one"]
+    two = got[0]
+    assert two.sources[0] == "friends_of_friends"
+    # Names go most specific first: Bo follows fewer people than Ana.
+    assert two.reasons[0] == "followed by Bo and Ana you follow"
+    assert two.score > got[1].score
+    assert two.user.followers == 2
+
+
+def test_followed_by_many_names_two_and_counts_the_rest(ingest: Ingestor,
+                                                       rec: Recommender) -> None:
+    friends = [f"f{i}" for i in range(5)]
+    users(ingest, "me", "star", *friends)
+    follows(ingest, *[("me", f) for f in friends], *[(f, "star") for f in friends])
+    top = rec.follow_suggestions("me")[0]
+    assert top.user.id == "star"
+    assert top.reasons[0].startswith("followed by F")
+    assert top.reasons[0].endswith(" and 3 others you follow")
+
+
+def test_never_yourself_never_someone_you_follow(ingest: Ingestor, rec: Recommender) -> None:
+    users(ingest, "me", "ana", "bo")
+    follows(ingest, ("me", "ana"), ("ana", "me"), ("ana", "bo"), ("bo", "me"))
+    got = ids(rec.follow_suggestions("me"))
+    assert "me" not in got and "ana" not in got
+    assert got[0] == "bo"  # followed by ana and follows me
+
+
+def test_people_who_follow_you_back(ingest: Ingestor, rec: Recommender) -> None:
+    users(ingest, "me", "fan", "other")
+    follows(ingest, ("fan", "me"))
+    top = rec.follow_suggestions("me")[0]
+    assert top.user.id == "fan"
+    assert "follows_you" in top.sources
+    assert "follows you" in top.reasons
+
+
+def test_rejected_suggestions_never_reappear_accepted_ones_follow(
+        ingest: Ingestor, rec: Recommender, store: GraphStore) -> None:
+    users(ingest, "me", "ana", "x", "y", "z")
+    follows(ingest, ("me", "ana"), ("ana", "x"), ("ana", "y"), ("ana", "z"), ("x", "me"))
+    assert set(ids(rec.follow_suggestions("me"))) == {"x", "y", "z"}
+    rec.suggestion_feedback("me", "x", accepted=False)
+    rec.suggestion_feedback("me", "y", accepted=True)
+    assert ids(rec.follow_suggestions("me")) == ["z"]
+    # Accepting followed; rejecting did not; both are remembered.
+    rows = store.execute(
+        "MATCH (:User {id: 'me'})-[f:SUGGESTION_FEEDBACK]->(t:User) "
+        "OPTIONAL MATCH (:User {id: 'me'})-[g:FOLLOWS]->(t) "
+        "RETURN t.id AS id, f.accepted AS accepted, g IS NOT NULL AS follows ORDER BY id",
+        {}, write=False)
+    assert rows == [{"id": "x", "accepted": False, "follows": False},
+                    {"id": "y", "accepted": True, "follows": True}]
+    # Unfollowing an accepted suggestion does not bring it back; neither does time.
+    ingest.unfollow("me", "y")
+    follows(ingest, ("ana", "x"))
+    assert ids(rec.follow_suggestions("me")) == ["z"]
+
+
+def test_feedback_changes_its_mind_and_checks_its_input(ingest: Ingestor,
+                                                        rec: Recommender) -> None:
+    users(ingest, "me", "x")
+    rec.suggestion_feedback("me", "x", accepted=False)
+    rec.suggestion_feedback("me", "x", accepted=False)  # idempotent
+    with pytest.raises(ValidationError):
+        rec.suggestion_feedback("me", "me", accepted=True)
+    with pytest.raises(ValidationError):
+        rec.suggestion_feedback("me", "x", accepted="yes")  # type: ignore[arg-type]
+    with pytest.raises(NotFound):
+        rec.suggestion_feedback("me", "ghost", accepted=True)
+    with pytest.raises(NotFound):
+        rec.follow_suggestions("ghost")
+    for first in (0, 101, False):
+        with pytest.raises(ValidationError):
+            rec.follow_suggestions("me", first=first)
+
+
+def test_similar_interests_and_authors_you_engage_with(ingest: Ingestor,
+                                                      rec: Recommender) -> None:
+    users(ingest, "me", "snowy", "sunny", "creator")
+    t = now_ms() - HOUR
+    ingest.add_activities([
+        {"actor": "creator", "foreign_id": "s1", "tags": ["snow", "ski"], "time": t},
+        {"actor": "creator", "foreign_id": "s2", "tags": ["snow"], "time": t},
+        {"actor": "sunny", "foreign_id": "b1", "tags": ["beach"], "time": t},
+    ])
+    ingest.track_engagements([
+        {"user_id": "me", "label": "like", "content_id": "s1", "score": 80, "time": t},
+        {"user_id": "snowy", "label": "like", "content_id": "s2", "score": 80, "time": t},
+        {"user_id": "sunny", "label": "like", "content_id": "b1", "score": 80, "time": t},
+    ])
+    got = rec.follow_suggestions("me")
+    by_id = {s.user.id: s for s in got}
+    assert ids(got)[0] == "creator"
+    assert "engaged_authors" in by_id["creator"].sources
+    assert "you often engage with their posts" in by_id["creator"].reasons
+    assert "similar_interests" in by_id["snowy"].sources
+    assert "you both engage with #snow" in by_id["snowy"].reasons
+    assert "sunny" not in by_id or ids(got).index("snowy") < ids(got).index("sunny")
+
+
+def test_cold_start_suggests_popular_accounts(ingest: Ingestor, rec: Recommender) -> None:
+    users(ingest, "newbie", "celeb", "nobody", "fan1", "fan2")
+    follows(ingest, ("fan1", "celeb"), ("fan2", "celeb"))
+    t = now_ms() - HOUR
+    ingest.add_activities([{"actor": "celeb", "foreign_id": "c1", "time": t},
+                           {"actor": "nobody", "foreign_id": "n1", "time": t}])
+    ingest.track_engagements([{"user_id": f, "label": "like", "content_id": "c1", "score": 50,
+                               "time": t} for f in ("fan1", "fan2")])
+    got = rec.follow_suggestions("newbie")
+    assert ids(got)[:2] == ["celeb", "nobody"]
+    assert got[0].sources == ("popular",)
+    assert got[0].reasons == ("popular: 2 followers",)
