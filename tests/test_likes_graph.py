@@ -97,3 +97,28 @@ def test_too_few_posts_with_likes_is_not_trained(tmp_path: Path, store: GraphSto
     with pytest.raises(ModelNotTrained, match="graphfeed import-instagram"):
         train_likes(store, tmp_path / "models", progress=False)
     assert load_latest(tmp_path / "models") is None
+
+
+def test_train_records_a_likes_model_run(tmp_path: Path, store: GraphStore,
+                                         settings: Settings) -> None:
+    from engine.learn.runs import active_run
+    from engine.train import train_likes as train_recorded
+
+    _sample(tmp_path / "ig", accounts=25, posts_each=10)
+    import_instagram(store, tmp_path / "ig", settings=settings, progress=False)
+    metrics = train_recorded(store, tmp_path / "models")
+    run = active_run(store, "likes")
+    assert run is not None and run.status == "finished"
+    assert metrics["posts"] == 250 and math.isfinite(metrics["log_mae"])
+    assert (tmp_path / "models" / metrics["version"] / "metadata.json").is_file()
+
+
+def test_a_failed_likes_run_is_recorded_and_not_active(tmp_path: Path, store: GraphStore,
+                                                       settings: Settings) -> None:
+    from engine.learn.runs import active_run, list_runs
+    from engine.train import train_likes as train_recorded
+
+    with pytest.raises(ModelNotTrained):
+        train_recorded(store, tmp_path / "models")
+    assert active_run(store, "likes") is None
+    assert [r.status for r in list_runs(store, "likes", limit=5)] == ["failed"]

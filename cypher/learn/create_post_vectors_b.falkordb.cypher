@@ -1,0 +1,4 @@
+// The vector index of Post slot b. Created once and kept: adding or dropping a field
+// re-indexes every field of the label in the background (both slots).
+CREATE VECTOR INDEX FOR (p:Post) ON (p.embedding_b)
+OPTIONS {dimension: $dimension, similarityFunction: 'cosine', M: $m, efConstruction: $ef_construction}

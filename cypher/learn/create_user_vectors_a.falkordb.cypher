@@ -1,0 +1,4 @@
+// The vector index of User slot a. Created once and kept: adding or dropping a field
+// re-indexes every field of the label in the background (both slots).
+CREATE VECTOR INDEX FOR (u:User) ON (u.embedding_a)
+OPTIONS {dimension: $dimension, similarityFunction: 'cosine', M: $m, efConstruction: $ef_construction}

@@ -1,0 +1,2 @@
+// Dropped only when the embedding dimension changes.
+DROP INDEX post_embedding_b IF EXISTS

@@ -1,0 +1,7 @@
+// Training writes Post vectors into slot b (not the active run's: readers do not see
+// them until the flip). Vectors travel as fixed-point text (component * 10000).
+UNWIND $rows AS row
+MATCH (p:Post {id: row.id})
+SET p.embedding_b = CASE WHEN row.e IS NULL THEN null
+                         ELSE [x IN split(row.e, ' ') | toFloat(x) / 10000.0] END
+RETURN count(p) AS written

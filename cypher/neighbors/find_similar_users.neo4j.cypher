@@ -1,0 +1,13 @@
+// Nearest User nodes of each seed by the active embeddings (vector index). Neo4j's
+// cosine score is (1 + cosine) / 2, so 2 * score - 1 is the cosine similarity.
+MATCH (r:ModelRun {kind: 'embeddings'})
+WHERE r.active = true
+UNWIND $ids AS seed
+MATCH (s:User {id: seed})
+WITH r, s, CASE r.slot WHEN 'b' THEN s.embedding_b ELSE s.embedding_a END AS v
+WHERE v IS NOT NULL
+CALL db.index.vector.queryNodes('user_embedding_' + r.slot, $candidates, v) YIELD node, score
+WITH s, node, score
+WHERE node <> s
+RETURN s.id AS seed, node.id AS id, 2.0 * score - 1.0 AS similarity
+ORDER BY seed, similarity DESC, id

@@ -1,0 +1,319 @@
+"""Explore: what is trending in your community and in the communities next to it.
+
+Candidates (``cypher/explore``): of the newest posts, those the members of the user's
+community -- and of its nearest communities (``NEAR``: linked by many follows) --
+engaged with in the recent window, weighted by engagement score and decayed by the
+post's age. That list is per community, not per user: it is computed once per snapshot
+(``snapshot_seconds``) and cached in the process, and each request then removes, in one
+query over the candidates, the user's own posts, posts of people they follow, posts
+they saw (SAW) or engaged with, and removed posts.
+
+Ranking interleaves the communities by share: the own community gets
+``1 - discovery_share`` of the places, the nearest ones ``discovery_share`` split by
+link weight; each place goes to the community furthest behind its share (own first on
+ties, so page one opens with the user's community). Within a community posts go by
+trend, skipping (while another choice exists) an author already shown within
+``author_window`` places or a post whose tags all appeared within ``tag_window``
+places. When the communities run dry, global trending fills the rest.
+
+Without a community (``graphfeed train communities`` not run yet, or the user in none)
+Explore is global trending and its reasons say why.
+
+Pages: the first call fixes ``as_of`` (posts and engagements after it are ignored) and
+every cursor carries it plus a fingerprint of each post served, so later pages rank from
+the same snapshot and never repeat a post (see ``engine.recommend.feed``).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict, deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from engine.errors import NotFound, ValidationError
+from engine.events import now_ms
+from engine.learn.communities import UserCommunity, user_community
+from engine.recommend import cursor
+from engine.recommend.feed import fingerprint, fingerprints
+from engine.recommend.reasons import hashtags, people, window_words
+from engine.recommend.types import FeedItem, Page
+from engine.recommend.views import post_views, user_views
+from engine.store import GraphStore
+
+HOUR_MS = 3_600_000
+CURSOR_KIND = "explore"
+OWN, NEARBY, TRENDING = "community", "nearby_community", "trending"
+
+
+class ExploreSettings(BaseModel):
+    """Knobs of Explore (merge into the engine's Settings as ``explore``)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    window_hours: float = Field(default=72.0, gt=0)  # engagements that count as trending
+    recent_days: float = Field(default=7.0, gt=0)  # posts no older than this
+    scan: int = Field(default=5000, ge=1)  # newest posts examined per request
+    pool: int = Field(default=300, ge=1, le=2000)  # posts one Explore session pages through
+    discovery_share: float = Field(default=0.3, ge=0, le=1)  # share of the nearest communities
+    neighbours: int = Field(default=3, ge=0)  # nearest communities used
+    freshness_half_life_hours: float = Field(default=48.0, gt=0)
+    author_window: int = Field(default=10, ge=1)  # one post per author in this many places
+    tag_window: int = Field(default=4, ge=0)  # prefer tags not shown in this many places
+    fill_with_trending: bool = True  # global trending after the communities run dry
+    # A first page ranks as of now rounded down to this: every member of a community shares
+    # one computation of its trending posts per snapshot (cached per process). 0: exact now.
+    snapshot_seconds: int = Field(default=300, ge=0)
+    max_page: int = Field(default=100, ge=1)
+
+
+def explore_settings(settings: Any) -> ExploreSettings:
+    value = getattr(settings, "explore", None)
+    return value if isinstance(value, ExploreSettings) else ExploreSettings()
+
+
+@dataclass
+class ExplorePost:
+    """One ranked Explore candidate (``rank`` returns them; ``explore`` pages them)."""
+
+    id: str
+    author_id: str
+    tags: tuple[str, ...]
+    trend: float = 0.0
+    engagers: int = 0
+    community: int | None = None
+    source: str = TRENDING
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass
+class _Bucket:
+    source: str
+    share: float
+    community: int
+    tags: tuple[str, ...]
+    posts: list[ExplorePost] = field(default_factory=list)
+    taken: int = 0
+
+
+def explore(store: GraphStore, user_id: str, first: int = 20, after: str | None = None, *,
+            settings: ExploreSettings | None = None, cursor_key: str = "graphfeed-cursor-v1",
+            now: int | None = None) -> Page[FeedItem]:
+    """One page of the user's Explore feed."""
+    s = settings or ExploreSettings()
+    if isinstance(first, bool) or not isinstance(first, int) or not 1 <= first <= s.max_page:
+        raise ValidationError(f"first must be an integer from 1 to {s.max_page}", field="first")
+    if not isinstance(user_id, str) or not user_id.strip():
+        raise ValidationError("user_id must be a non-empty id", field="user_id")
+    as_of = now if now is not None else now_ms()
+    if s.snapshot_seconds:
+        as_of -= as_of % (s.snapshot_seconds * 1000)
+    served: set[bytes] = set()
+    blob = b""
+    if after is not None:
+        fields, blob = cursor.decode(after, CURSOR_KIND, user_id, cursor_key)
+        as_of = cursor.require_int(fields, "t")
+        served = fingerprints(blob)
+    if not user_views(store, [user_id]):
+        raise NotFound(f"unknown user {user_id!r}", ids=[user_id])
+    ranked = rank(store, user_id, as_of, s)
+    remaining = [p for p in ranked if fingerprint(p.id) not in served]
+    page = remaining[:first]
+    views = post_views(store, [p.id for p in page])
+    items = tuple(FeedItem(post=views[p.id], score=round(p.trend, 6), sources=(p.source,),
+                           reasons=p.reasons) for p in page if p.id in views)
+    end = None
+    if page:
+        blob += b"".join(fingerprint(p.id) for p in page)
+        end = cursor.encode(CURSOR_KIND, user_id, cursor_key, blob=blob, t=as_of)
+    return Page(items=items, end_cursor=end, has_next=len(remaining) > first)
+
+
+def rank(store: GraphStore, user_id: str, as_of: int, s: ExploreSettings) -> list[ExplorePost]:
+    """The user's whole Explore ranking as of ``as_of`` (at most ``s.pool`` posts)."""
+    window = {"as_of": as_of, "since": as_of - int(s.recent_days * 24 * HOUR_MS),
+              "window_start": as_of - int(s.window_hours * HOUR_MS), "scan": s.scan,
+              "half_life_ms": s.freshness_half_life_hours * HOUR_MS}
+    mine = user_community(store, user_id)
+    buckets = _community_buckets(store, user_id, mine, window, s) if mine else []
+    ranked = _interleave(buckets, s)
+    if len(ranked) < s.pool and (s.fill_with_trending or not buckets):
+        trained = mine is not None or bool(store.read("learn/get_active_run",
+                                                      kind="communities"))
+        taken = {p.id for p in ranked}
+        fill = [p for p in _trending(store, window, s, mine, trained) if p.id not in taken]
+        hidden = _excluded(store, user_id, [p.id for p in fill])
+        ranked += [p for p in fill if p.id not in hidden][:s.pool - len(ranked)]
+    return ranked
+
+
+def _community_buckets(store: GraphStore, user_id: str, mine: UserCommunity,
+                       window: dict[str, Any], s: ExploreSettings) -> list[_Bucket]:
+    near = [n for n in mine.neighbours if n.weight > 0][:s.neighbours]
+    if s.discovery_share <= 0:
+        near = []
+    total = sum(n.weight for n in near)
+    discovery = s.discovery_share if near else 0.0
+    buckets = [_Bucket(OWN, 1.0 - discovery, mine.community, mine.tags)]
+    buckets += [_Bucket(NEARBY, discovery * n.weight / total, n.community, n.tags)
+                for n in near]
+    by_community = _community_rows(store, mine.version, [b.community for b in buckets],
+                                   window, s)
+    rows = [r for b in buckets for r in by_community[b.community]]
+    hidden = _excluded(store, user_id, sorted({r["id"] for r in rows}))
+    index = {b.community: i for i, b in enumerate(buckets)}
+    choices: dict[str, list[tuple[int, float, dict[str, Any]]]] = {}
+    for r in rows:
+        if r["id"] not in hidden:
+            choices.setdefault(r["id"], []).append((index[r["community"]], float(r["trend"]),
+                                                    r))
+    for post_id in sorted(choices):
+        # Trending in several communities: the user's own first, else where it trends most.
+        i, trend, r = min(choices[post_id], key=lambda c: (c[0] != 0, -c[1], c[0]))
+        bucket = buckets[i]
+        bucket.posts.append(ExplorePost(post_id, r["author_id"] or "", tuple(r["tags"] or ()),
+                                        trend, int(r["engagers"]), bucket.community,
+                                        bucket.source, _reasons(bucket, r, s)))
+    for b in buckets:
+        b.posts.sort(key=lambda p: (-p.trend, p.id))
+    return buckets
+
+
+def _excluded(store: GraphStore, user_id: str, ids: list[str]) -> set[str]:
+    if not ids:
+        return set()
+    return {r["id"] for r in store.read("explore/find_excluded", user_id=user_id, ids=ids)}
+
+
+# -- per-community trending, shared by every member for one snapshot ---------------------------
+class _Cache:
+    """A small LRU of query results keyed by (store, what, snapshot, settings)."""
+
+    def __init__(self, size: int = 512) -> None:
+        self.size = size
+        self._data: OrderedDict[tuple[Any, ...], list[dict[str, Any]]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[Any, ...]) -> list[dict[str, Any]] | None:
+        with self._lock:
+            value = self._data.get(key)
+            if value is not None:
+                self._data.move_to_end(key)
+            return value
+
+    def put(self, key: tuple[Any, ...], value: list[dict[str, Any]]) -> None:
+        with self._lock:
+            self._data[key] = value
+            self._data.move_to_end(key)
+            while len(self._data) > self.size:
+                self._data.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+
+
+_CACHE = _Cache()
+
+
+def _key(store: GraphStore, window: dict[str, Any], s: ExploreSettings, *parts: Any
+         ) -> tuple[Any, ...]:
+    where = (type(store).__name__, getattr(store, "graph_name", None), id(store))
+    knobs = (s.scan, s.recent_days, s.window_hours, s.freshness_half_life_hours, s.pool)
+    return (*where, window["as_of"], knobs, *parts)
+
+
+def _community_rows(store: GraphStore, version: int, communities: list[int],
+                    window: dict[str, Any], s: ExploreSettings) -> dict[int, list[dict]]:
+    out: dict[int, list[dict[str, Any]]] = {}
+    missing = []
+    for c in communities:
+        hit = _CACHE.get(_key(store, window, s, "community", version, c))
+        if hit is None:
+            missing.append(c)
+        else:
+            out[c] = hit
+    if missing:
+        rows = store.read("explore/find_community_trending", version=version,
+                          communities=missing, each=s.pool, **window)
+        for c in missing:
+            out[c] = [r for r in rows if r["community"] == c]
+            _CACHE.put(_key(store, window, s, "community", version, c), out[c])
+    return out
+
+
+def _interleave(buckets: list[_Bucket], s: ExploreSettings) -> list[ExplorePost]:
+    out: list[ExplorePost] = []
+    authors: deque[str] = deque(maxlen=s.author_window)
+    recent_tags: deque[tuple[str, ...]] = deque(maxlen=max(1, s.tag_window))
+    while len(out) < s.pool:
+        live = [b for b in buckets if b.posts]
+        if not live:
+            break
+        k = len(out) + 1
+        bucket = max(live, key=lambda b: b.share * k - b.taken)  # first on ties: own
+        post = _pick(bucket.posts, authors, recent_tags if s.tag_window else None)
+        bucket.posts.remove(post)
+        bucket.taken += 1
+        out.append(post)
+        authors.append(post.author_id)
+        recent_tags.append(post.tags)
+    return out
+
+
+def _pick(posts: list[ExplorePost], authors: deque[str],
+          recent_tags: deque[tuple[str, ...]] | None, lookahead: int = 20) -> ExplorePost:
+    """The best post whose author was shown longest ago (not within the window at best),
+    preferring posts that bring a tag not shown lately; ties keep the trend order."""
+    shown = {t for tags in recent_tags for t in tags} if recent_tags is not None else set()
+    recent = list(authors)
+    window = authors.maxlen or len(recent)
+
+    def key(item: tuple[int, ExplorePost]) -> tuple[int, bool, int]:
+        position, post = item
+        last = max((i for i, a in enumerate(recent) if a == post.author_id), default=None)
+        since = window if last is None else len(recent) - 1 - last
+        stale_tags = bool(post.tags) and set(post.tags) <= shown
+        return (-since, stale_tags, position)
+
+    return min(enumerate(posts[:lookahead]), key=key)[1]
+
+
+def _trending(store: GraphStore, window: dict[str, Any], s: ExploreSettings,
+              mine: UserCommunity | None, trained: bool) -> list[ExplorePost]:
+    key = _key(store, window, s, "trending")
+    rows = _CACHE.get(key)
+    if rows is None:
+        # Twice the pool: the user's exclusions are removed afterwards.
+        rows = store.read("explore/find_trending", limit=2 * s.pool, **window)
+        _CACHE.put(key, rows)
+    why: tuple[str, ...]
+    if mine is not None:
+        why = ("trending on graphfeed right now",)
+    elif trained:
+        why = ("trending on graphfeed right now",
+               "you are not in a community yet: follow a few accounts to personalise Explore")
+    else:
+        why = ("trending on graphfeed right now",
+               "Explore is not personalised yet: communities have not been computed")
+    posts = [ExplorePost(r["id"], r["author_id"] or "", tuple(r["tags"] or ()), float(r["trend"]),
+                   int(r["engagers"]), None, TRENDING, why) for r in rows]
+    posts.sort(key=lambda p: (-p.trend, p.id))
+    return posts
+
+
+def _reasons(bucket: _Bucket, row: dict[str, Any], s: ExploreSettings) -> tuple[str, ...]:
+    tags = [t for t in bucket.tags if t in set(row["tags"] or ())]
+    tag = tags[0] if tags else (bucket.tags[0] if bucket.tags else None)
+    if bucket.source == OWN:
+        first = (f"popular with people into {hashtags([tag])} like you" if tag
+                 else "popular in your community")
+    else:
+        first = (f"popular with people into {hashtags([tag])}, a community close to yours"
+                 if tag else "popular in a community close to yours")
+    n = int(row["engagers"])
+    return (first, f"{people((), n)} there engaged with it in the last "
+                   f"{window_words(s.window_hours)}")
+

@@ -1,0 +1,170 @@
+"""Explore on the real embedded database: exclusions, community order, pages, fallback."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.errors import NotFound, ValidationError
+from engine.ingest import Ingestor
+from engine.learn.communities import user_community
+from engine.learn.config import TrainSettings
+from engine.recommend.explore import ExploreSettings, explore
+from engine.settings import Settings
+from engine.store import GraphStore
+from engine.train import train_communities
+
+HOUR = 3_600_000
+T0 = 1_700_000_000_000
+NOW = T0 + 5 * HOUR
+LEFT = [f"l{i}" for i in range(1, 7)]  # surfers; "me" is one of them
+RIGHT = [f"r{i}" for i in range(1, 7)]  # chess players
+
+
+def all_pairs(group: list[str]) -> list[dict[str, str]]:
+    return [{"source": a, "target": b} for a in group for b in group if a != b]
+
+
+@pytest.fixture
+def world(store: GraphStore, settings: Settings) -> Ingestor:
+    ing = Ingestor(store, settings)
+    ing.upsert_users([{"id": u, "name": u.upper()} for u in ["me", *LEFT, *RIGHT]])
+    ing.follow_many(all_pairs(LEFT) + all_pairs(RIGHT) + [
+        {"source": "me", "target": "l1"}, {"source": "me", "target": "l2"},
+        {"source": "l1", "target": "me"}, {"source": "l2", "target": "me"},
+        {"source": "l3", "target": "me"},
+        {"source": "l6", "target": "r6"}, {"source": "r6", "target": "l6"}])
+    posts = []
+    for author in LEFT + ["me"]:
+        posts += [{"actor": author, "foreign_id": f"{author}-{k}", "tags": ["surfing", "sea"],
+                   "time": T0 + k * 60_000} for k in range(4)]
+    for author in RIGHT:
+        posts += [{"actor": author, "foreign_id": f"{author}-{k}", "tags": ["chess"],
+                   "time": T0 + k * 60_000} for k in range(3)]
+    ing.add_activities(posts)
+    engagements = []
+    for group in (LEFT, RIGHT):
+        for post in (p["foreign_id"] for p in posts if p["actor"] in group):
+            for k, user in enumerate(group):
+                if not post.startswith(user) and (sum(map(ord, post)) + k) % 3 != 0:
+                    engagements.append({"user_id": user, "label": "like", "content_id": post,
+                                        "score": 40 + 10 * k, "time": T0 + HOUR})
+    ing.track_engagements(engagements)
+    # What "me" must never get back: seen, engaged and removed posts.
+    ing.track_impressions([{"user_id": "me", "content_list": ["l4-0"], "time": T0 + HOUR}])
+    ing.track_engagements([{"user_id": "me", "label": "like", "content_id": "l5-0", "score": 50,
+                            "time": T0 + HOUR}])
+    ing.remove_activities(["l6-0"])
+    return ing
+
+
+def excluded() -> set[str]:
+    followees = {f"{a}-{k}" for a in ("l1", "l2") for k in range(4)}
+    own = {f"me-{k}" for k in range(4)}
+    return followees | own | {"l4-0", "l5-0", "l6-0"}
+
+
+def page_through(store: GraphStore, first: int, **kw: object) -> list[list]:
+    pages, after = [], None
+    while True:
+        page = explore(store, "me", first, after, now=NOW, **kw)
+        pages.append(list(page.items))
+        if not page.has_next:
+            return pages
+        after = page.end_cursor
+
+
+def test_explore_shows_the_own_community_first_and_never_what_it_must_not(
+        store: GraphStore, world: Ingestor) -> None:
+    train_communities(store, TrainSettings())
+    assert user_community(store, "me").community == user_community(store, "l3").community
+    items = [i for page in page_through(store, 7) for i in page]
+    ids = [i.post.id for i in items]
+    assert ids and not set(ids) & excluded()
+    assert items[0].sources == ("community",) and items[0].post.author_id.startswith("l")
+    assert items[0].reasons[0] in ("popular with people into #surfing like you",
+                                   "popular with people into #sea like you")
+    nearby = [i for i in items if i.sources == ("nearby_community",)]
+    assert nearby and all(i.post.author_id.startswith("r") for i in nearby)
+    assert nearby[0].reasons[0] == "popular with people into #chess, a community close to yours"
+    # Discovery share 0.3: the nearby community holds about 3 of the first 10 places.
+    assert 2 <= sum(i.sources == ("nearby_community",) for i in items[:10]) <= 4
+    # Never the same author twice in a row while another choice exists.
+    head = [i.post.author_id for i in items[:10]]
+    assert all(a != b for a, b in zip(head, head[1:], strict=False))
+
+
+def test_pages_never_repeat_even_when_the_graph_moves(store: GraphStore,
+                                                      world: Ingestor) -> None:
+    train_communities(store, TrainSettings())
+    one = explore(store, "me", 5, now=NOW)
+    assert len(one.items) == 5 and one.has_next
+    # Between pages the user sees page one and new engagements arrive: nothing repeats.
+    world.track_impressions([{"user_id": "me", "content_list": [i.post.id for i in one.items],
+                              "time": NOW + 1}])
+    world.track_engagements([{"user_id": "r2", "label": "share", "content_id": "r1-2",
+                              "score": 100, "time": NOW + 2}])
+    seen = [i.post.id for i in one.items]
+    after = one.end_cursor
+    while after:
+        page = explore(store, "me", 5, after, now=NOW + 10 * HOUR)  # `now` ignored: cursor's
+        seen += [i.post.id for i in page.items]
+        after = page.end_cursor if page.has_next else None
+    assert len(seen) == len(set(seen))
+    everything = [i.post.id for p in page_through(store, 100) for i in p]
+    # The full ranking (now without page one, which was seen) holds the rest.
+    assert set(seen) - set(one_ids := [i.post.id for i in one.items]) == set(everything) - set(
+        one_ids)
+
+
+def test_without_communities_explore_is_global_trending_and_says_so(
+        store: GraphStore, world: Ingestor) -> None:
+    page = explore(store, "me", 5, now=NOW)
+    assert page.items and all(i.sources == ("trending",) for i in page.items)
+    assert "communities have not been computed" in page.items[0].reasons[1]
+    assert not {i.post.id for i in page.items} & excluded()
+
+
+def test_a_user_in_no_community_gets_trending(store: GraphStore, world: Ingestor) -> None:
+    world.upsert_users([{"id": "newbie"}])
+    train_communities(store, TrainSettings())
+    page = explore(store, "newbie", 3, now=NOW)
+    assert page.items and page.items[0].sources == ("trending",)
+    assert "not in a community yet" in page.items[0].reasons[1]
+
+
+def test_without_discovery_only_the_own_community_then_trending(store: GraphStore,
+                                                                world: Ingestor) -> None:
+    train_communities(store, TrainSettings())
+    s = ExploreSettings(discovery_share=0.0, fill_with_trending=False)
+    items = [i for p in page_through(store, 50, settings=s) for i in p]
+    assert items and all(i.sources == ("community",) for i in items)
+
+
+def test_bad_requests(store: GraphStore, world: Ingestor) -> None:
+    with pytest.raises(NotFound):
+        explore(store, "nobody", 5, now=NOW)
+    with pytest.raises(ValidationError):
+        explore(store, "me", 0)
+    with pytest.raises(ValidationError):
+        explore(store, "me", 5, "not-a-cursor")
+    other = explore(store, "l3", 1, now=NOW).end_cursor
+    with pytest.raises(ValidationError):
+        explore(store, "me", 5, other)  # another user's cursor
+
+
+# -- graph candidate sources ---------------------------------------------------------------
+def test_community_sources(store: GraphStore, world: Ingestor) -> None:
+    from engine.recommend.candidates import UserContext
+    from engine.recommend.config import RecommendSettings
+    from engine.recommend.graph_sources import CommunityTrending, community_accounts, reason
+
+    assert community_accounts(store, "me") == []  # nothing trained: nothing to say
+    train_communities(store, TrainSettings())
+    accounts = community_accounts(store, "me", 10)
+    ids = [a for a, _, _ in accounts]
+    assert set(ids) == {"l3", "l4", "l5", "l6"}  # members "me" does not follow yet
+    assert accounts[0][1] == 1.0 and accounts[0][2].startswith("popular with people into #")
+    ctx = UserContext(user_id="me", as_of=NOW, following=2, engaged=1, tags={}, authors={})
+    found = CommunityTrending().fetch(store, ctx, RecommendSettings(), 20)
+    assert found and not {c.post_id for c in found} & excluded()
+    assert reason(found[0]).startswith("popular with people into #")
