@@ -1,0 +1,315 @@
+"""GraphQL API latency and throughput against `graphfeed serve` on a synthetic world.
+
+    python benchmarks/api.py [--users 100000] [--clients 1,8,32] [--duration 30] [--results]
+
+1. Loads the demo world (``graphfeed demo --users N --seed S``) into an embedded
+   database under --data-dir, once: a marker file remembers it for later runs.
+2. Starts ``graphfeed serve`` (production mode, a random secret) as a
+   subprocess on a free loopback port and waits for /healthz.
+3. For each client count, runs that many concurrent HTTP clients for
+   --duration seconds over a seeded mix of feed / followSuggestions /
+   trackEngagement requests for random users, and reports requests/s, p50,
+   p95, p99 per operation and the error count.
+
+The clients run on the same machine as the server (and its database), so they
+take CPU from it: the numbers are a floor for a separate load generator.
+Writes JSON to --out and, with --results, replaces the "## API" section of
+benchmarks/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+SECTION = "## API (GraphQL over HTTP)"
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+
+FEED = """query Feed($u: ID!) { feed(userId: $u, first: 20) {
+  edges { node { id caption createdAt likeCount author { id name } } score sources reasons }
+  pageInfo { endCursor hasNextPage } } }"""
+SUGGEST = """query Suggest($u: ID!) { followSuggestions(userId: $u, first: 10) {
+  user { id name followerCount } score sources reasons } }"""
+TRACK = """mutation Track($e: EngagementInput!) {
+  trackEngagement(engagement: $e) { accepted duplicates } }"""
+TARGETS_MS = {("feed", 8): 150.0, ("followSuggestions", 8): 80.0}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def graphfeed(*args: str) -> list[str]:
+    # The serve module is registered by engine.cli once the lead wires it; import it either way.
+    return [sys.executable, "-c",
+            "import engine.cli.serve; from engine.cli import main; main()", *args]
+
+
+def ensure_world(data_dir: Path, users: int, seed: int, env: dict[str, str]) -> dict[str, Any]:
+    marker = data_dir / f"world-{users}-{seed}.json"
+    if marker.is_file():
+        return json.loads(marker.read_text())  # type: ignore[no-any-return]
+    if (data_dir / "graph").exists():
+        raise SystemExit(f"{data_dir}/graph holds another world: pick another --data-dir")
+    from engine.demo import generate_world
+
+    world = generate_world(users, seed)
+    info = {"users": users, "seed": seed, "posts": world.n_posts,
+            "follows": int(len(world.follow_src)), "engagements": int(len(world.eng_user))}
+    print(f"loading a {users:,}-user world ({info['posts']:,} posts, {info['follows']:,} "
+          f"follows, {info['engagements']:,} engagements): this runs once", flush=True)
+    t0 = time.perf_counter()
+    subprocess.run(graphfeed("demo", "--users", str(users), "--seed", str(seed)), env=env,
+                   cwd=data_dir, check=True, timeout=4 * 3600)
+    info["load_s"] = round(time.perf_counter() - t0, 1)
+    marker.write_text(json.dumps(info))
+    return info
+
+
+class Server:
+    def __init__(self, data_dir: Path, env: dict[str, str]) -> None:
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log = open(data_dir / "serve.log", "ab")  # noqa: SIM115  (closed in stop)
+        self.proc = subprocess.Popen(graphfeed("serve", "--port", str(self.port),
+                                               "--log-level", "warning"),
+                                     env=env, cwd=data_dir, stdout=self.log,
+                                     stderr=subprocess.STDOUT)
+
+    def wait(self, timeout: float = 900) -> float:
+        t0 = time.monotonic()
+        while time.monotonic() - t0 < timeout:
+            if self.proc.poll() is not None:
+                raise SystemExit(f"graphfeed serve exited with {self.proc.returncode}")
+            try:
+                if httpx.get(f"{self.base}/healthz", timeout=2).status_code == 200:
+                    return time.monotonic() - t0
+            except httpx.TransportError:
+                pass
+            time.sleep(0.2)
+        raise SystemExit("graphfeed serve did not become healthy in time")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:  # serve gives requests in flight 30 s, then closes its database
+                self.proc.wait(180)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                print("graphfeed serve did not stop: killed; its database may still run",
+                      file=sys.stderr)
+        self.log.close()
+
+
+def request(op: str, rng: np.random.Generator, users: int, posts: int,
+            counter: list[int]) -> dict[str, Any]:
+    user = f"u{int(rng.integers(users))}"
+    if op == "feed":
+        return {"query": FEED, "variables": {"u": user}}
+    if op == "followSuggestions":
+        return {"query": SUGGEST, "variables": {"u": user}}
+    counter[0] += 1
+    return {"query": TRACK, "variables": {"e": {
+        "id": f"bench-{os.getpid()}-{counter[0]}-{int(rng.integers(1 << 40))}", "userId": user,
+        "label": "click", "contentId": f"p{int(rng.integers(posts))}", "score": 40.0,
+        "feedId": "bench"}}}
+
+
+async def load(base: str, secret: str, clients: int, duration: float, mix: dict[str, float],
+               users: int, posts: int, seed: int) -> dict[str, Any]:
+    ops, weights = list(mix), np.array(list(mix.values())) / sum(mix.values())
+    samples: dict[str, list[float]] = {op: [] for op in ops}
+    errors: dict[str, int] = {op: 0 for op in ops}
+    first_error: list[str] = []
+    headers = {"accept": GRAPHQL_RESPONSE, "x-graphfeed-secret": secret}
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits,
+                                 timeout=60) as client:
+        deadline = time.perf_counter() + duration
+
+        async def worker(i: int) -> None:
+            rng = np.random.default_rng([seed, clients, i])
+            counter = [0]
+            while time.perf_counter() < deadline:  # bounded by the deadline
+                op = ops[int(rng.choice(len(ops), p=weights))]
+                body = request(op, rng, users, posts, counter)
+                t0 = time.perf_counter()
+                try:
+                    response = await client.post("/graphql", json=body)
+                    ok = response.status_code == 200 and "errors" not in response.json()
+                    if not ok and not first_error:
+                        first_error.append(f"{op}: HTTP {response.status_code} "
+                                           f"{response.text[:300]}")
+                except httpx.HTTPError as e:
+                    ok = False
+                    if not first_error:
+                        first_error.append(f"{op}: {e!r}")
+                samples[op].append(time.perf_counter() - t0)
+                if not ok:
+                    errors[op] += 1
+
+        t0 = time.perf_counter()
+        await asyncio.gather(*(worker(i) for i in range(clients)))
+        wall = time.perf_counter() - t0
+    out: dict[str, Any] = {"clients": clients, "seconds": round(wall, 2),
+                           "requests": sum(len(v) for v in samples.values()),
+                           "errors": sum(errors.values()), "first_error": first_error[:1],
+                           "ops": {}}
+    out["rps"] = round(out["requests"] / wall, 1)
+    for op in ops:
+        ms = np.array(samples[op]) * 1000
+        out["ops"][op] = {"requests": len(ms), "rps": round(len(ms) / wall, 1),
+                          "errors": errors[op], **({
+                              f"p{q}_ms": round(float(np.percentile(ms, q)), 1)
+                              for q in (50, 95, 99)} if len(ms) else {})}
+    return out
+
+
+def engine_baseline(graph_uri: str, users: int, samples: int, seed: int) -> dict[str, Any]:
+    """The same calls in-process, without HTTP or GraphQL: what the API adds is the rest."""
+    from engine.recommend import Recommender
+    from engine.settings import Settings
+    from engine.store import open_store
+
+    settings = Settings(graph_uri=graph_uri)
+    store = open_store(settings)
+    try:
+        recommender = Recommender(store, settings)
+        rng = np.random.default_rng([seed, 99])
+        calls = {"feed": lambda u: recommender.feed(u, 20),
+                 "followSuggestions": lambda u: recommender.follow_suggestions(u, 10)}
+        out = {}
+        for op, call in calls.items():
+            ms = []
+            for _ in range(samples):
+                user = f"u{int(rng.integers(users))}"
+                t0 = time.perf_counter()
+                call(user)
+                ms.append((time.perf_counter() - t0) * 1000)
+            out[op] = {"samples": samples, **{f"p{q}_ms": round(float(np.percentile(ms, q)), 1)
+                                              for q in (50, 95, 99)}}
+        return out
+    finally:
+        store.close()
+
+
+def markdown(info: dict[str, Any], runs: list[dict[str, Any]], meta: dict[str, Any],
+             baseline: dict[str, Any]) -> str:
+    lines = [
+        SECTION, "",
+        f"`python benchmarks/api.py --users {info['users']} --clients "
+        f"{','.join(str(r['clients']) for r in runs)} --duration {meta['duration']}` on "
+        f"{meta['machine']}: `graphfeed serve` (one uvicorn process, production mode) on the "
+        f"embedded FalkorDB, clients (httpx, asyncio) on the same machine. World: "
+        f"{info['users']:,} users, {info['posts']:,} posts, {info['follows']:,} follows, "
+        f"{info['engagements']:,} engagements (demo seed {info['seed']}). Mix: "
+        + ", ".join(f"{k} {v:.0%}" for k, v in meta["mix"].items()) + ".",
+        "",
+        "| clients | operation | req/s | p50 ms | p95 ms | p99 ms | errors |",
+        "|---:|---|---:|---:|---:|---:|---:|",
+    ]
+    for r in runs:
+        for op, s in r["ops"].items():
+            lines.append(f"| {r['clients']} | {op} | {s['rps']} | {s.get('p50_ms', '-')} | "
+                         f"{s.get('p95_ms', '-')} | {s.get('p99_ms', '-')} | {s['errors']} |")
+        lines.append(f"| {r['clients']} | **all** | **{r['rps']}** | | | | {r['errors']} |")
+    if baseline:
+        lines += ["", "The same engine calls in-process, one caller, no HTTP/GraphQL "
+                  "(`Recommender.feed(u, 20)`, `.follow_suggestions(u, 10)`):", "",
+                  "| operation | samples | p50 ms | p95 ms | p99 ms |", "|---|---:|---:|---:|---:|"]
+        lines += [f"| {op} | {b['samples']} | {b['p50_ms']} | {b['p95_ms']} | {b['p99_ms']} |"
+                  for op, b in baseline.items()]
+    lines += ["", "Targets at 8 clients: feed p99 <= 150 ms, followSuggestions p99 <= 80 ms, "
+              "zero errors."]
+    at8 = next((r for r in runs if r["clients"] == 8), None)
+    if at8:
+        for (op, _), target in TARGETS_MS.items():
+            p99 = at8["ops"].get(op, {}).get("p99_ms")
+            verdict = "met" if p99 is not None and p99 <= target else "NOT met"
+            lines.append(f"- {op}: p99 {p99} ms vs {target:.0f} ms: **{verdict}**")
+        lines.append(f"- errors at 8 clients: {at8['errors']}")
+    return "\n".join(lines) + "\n"
+
+
+def replace_section(path: Path, title: str, body: str) -> None:
+    text = path.read_text() if path.exists() else "# Benchmark results\n"
+    start = text.find(title + "\n")
+    if start == -1:
+        text = text.rstrip("\n") + "\n\n" + body
+    else:
+        end = text.find("\n## ", start + len(title))
+        text = text[:start] + body + (text[end + 1:] if end != -1 else "")
+    path.write_text(text)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--users", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--data-dir", type=Path, default=ROOT / "var" / "bench-api")
+    parser.add_argument("--clients", default="1,8,32")
+    parser.add_argument("--duration", type=float, default=30.0)
+    parser.add_argument("--mix", default="feed=0.45,followSuggestions=0.35,trackEngagement=0.2")
+    parser.add_argument("--baseline", type=int, default=20,
+                        help="in-process engine calls per operation after the HTTP runs (0: none)")
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out")
+    parser.add_argument("--results", action="store_true", help="update benchmarks/RESULTS.md")
+    args = parser.parse_args()
+    mix = {k: float(v) for k, v in (part.split("=") for part in args.mix.split(","))}
+    clients = [int(c) for c in args.clients.split(",")]
+
+    data_dir = args.data_dir.resolve() / f"users-{args.users}-seed-{args.seed}"
+    data_dir.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_hex(32)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GRAPHFEED_")}
+    env.update(GRAPHFEED_GRAPH_URI=f"embedded://{data_dir / 'graph'}",
+               GRAPHFEED_API_MODE="production", GRAPHFEED_API_SECRET=secret,
+               GRAPHFEED_API_DEMO_USERS="0", PYTHONPATH=str(ROOT))
+    info = ensure_world(data_dir, args.users, args.seed, env)
+    server = Server(data_dir, env)
+    try:
+        started = server.wait()
+        print(f"server healthy after {started:.1f} s", flush=True)
+        asyncio.run(load(server.base, secret, 2, 5.0, mix, args.users, info["posts"],
+                         args.seed + 1))  # warm-up: caches, connections, JIT-free paths
+        runs = []
+        for n in clients:
+            result = asyncio.run(load(server.base, secret, n, args.duration, mix, args.users,
+                                      info["posts"], args.seed))
+            runs.append(result)
+            print(json.dumps(result), flush=True)
+    finally:
+        server.stop()
+    baseline = engine_baseline(env["GRAPHFEED_GRAPH_URI"], args.users, args.baseline,
+                               args.seed) if args.baseline else {}
+    meta = {"duration": args.duration, "mix": mix, "server_start_s": round(started, 1),
+            "machine": f"{os.cpu_count()} cores, {platform.python_implementation()} "
+                       f"{platform.python_version()}"}
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "api.json").write_text(json.dumps({"world": info, "meta": meta, "runs": runs,
+                                                   "engine_baseline": baseline}, indent=2))
+    text = markdown(info, runs, meta, baseline)
+    print(text)
+    if args.results:
+        replace_section(ROOT / "benchmarks" / "RESULTS.md", SECTION, text)
+
+
+if __name__ == "__main__":
+    main()

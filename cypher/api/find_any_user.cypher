@@ -1,0 +1,3 @@
+MATCH (u:User)
+RETURN u.id AS id
+LIMIT 1

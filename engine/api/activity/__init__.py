@@ -1,0 +1,1 @@
+"""Raw events in: activities, follows, engagements, impressions (the Ingestor's mutations)."""

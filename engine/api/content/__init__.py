@@ -1,0 +1,1 @@
+"""Users, posts and tags as the graph holds them: the `user` and `post` queries."""

@@ -1,0 +1,1 @@
+"""Recommendations: timeline, feed, follow suggestions, feature analysis, interest profile."""

@@ -1,0 +1,129 @@
+"""`graphfeed serve` as users run it: a subprocess, zero configuration but a data dir.
+
+Development mode on a fresh embedded database: the demo world is loaded into
+the empty graph, access is open, GraphiQL answers at /graphql, /healthz and
+/metrics work, the running schema equals graphql/schema.graphql, and SIGTERM
+shuts the server and its database down cleanly.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from api_server import free_port
+
+from engine.api.export import export
+from engine.api.schema import sdl
+from graphql import (
+    build_client_schema,
+    build_schema,
+    get_introspection_query,
+    lexicographic_sort_schema,
+    print_schema,
+)
+
+REPO = Path(__file__).resolve().parents[1]
+SCHEMA_FILE = REPO / "graphql" / "schema.graphql"
+SERVE = "import engine.cli.serve; from engine.cli import main; main()"
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, subprocess.Popen]]:
+    data = tmp_path_factory.mktemp("serve")
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GRAPHFEED_")}
+    env.update(GRAPHFEED_GRAPH_URI=f"embedded://{data / 'graph'}", GRAPHFEED_API_DEMO_USERS="40",
+               GRAPHFEED_API_MODE="development",
+               GRAPHFEED_API_GRAPHIQL_ASSETS=str(data / "no-assets"))
+    log = open(data / "serve.log", "wb")  # noqa: SIM115  (closed below)
+    proc = subprocess.Popen([sys.executable, "-c", SERVE, "serve", "--port", str(port)],
+                            cwd=data, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    try:
+        while True:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("graphfeed serve did not start:\n" +
+                            (data / "serve.log").read_text(errors="replace")[-3000:])
+            time.sleep(0.1)
+        yield base, proc
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        log.close()
+
+
+def test_healthz(served: tuple[str, subprocess.Popen]) -> None:
+    base, _ = served
+    assert httpx.get(f"{base}/healthz").json() == {"status": "ok", "database": "reachable"}
+
+
+def test_demo_world_is_loaded_and_access_is_open(served: tuple[str, subprocess.Popen]) -> None:
+    base, _ = served
+    response = httpx.post(f"{base}/graphql", json={"query": '{ user(id: "u0") { id name } }'})
+    assert response.status_code == 200
+    user = response.json()["data"]["user"]
+    assert user["id"] == "u0" and user["name"]
+
+
+def test_graphiql_page_explains_itself_offline(served: tuple[str, subprocess.Popen]) -> None:
+    base, _ = served
+    page = httpx.get(f"{base}/graphql", headers={"accept": "text/html"})
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "GraphiQL" in page.text and "graphfeed graphiql-assets" in page.text
+
+
+def test_metrics_count_operations(served: tuple[str, subprocess.Popen]) -> None:
+    base, _ = served
+    for _ in range(3):
+        httpx.post(f"{base}/graphql", json={"query": '{ user(id: "u1") { id } }'})
+    text = httpx.get(f"{base}/metrics").text
+    assert 'graphfeed_api_requests_total{operation="user",outcome="ok"}' in text
+    assert 'graphfeed_api_request_duration_seconds_bucket{le="0.1",operation="user"}' in text
+    assert "graphfeed_api_store_threads_busy" in text
+
+
+def test_schema_file_is_current() -> None:
+    assert SCHEMA_FILE.read_text() == sdl(), \
+        "graphql/schema.graphql is stale: run python -m engine.api.export"
+    assert export(SCHEMA_FILE, check=True)
+
+
+def test_running_schema_equals_the_file(served: tuple[str, subprocess.Popen]) -> None:
+    base, _ = served
+    query = get_introspection_query(specified_by_url=True)
+    response = httpx.post(f"{base}/graphql", json={"query": query})
+    running = build_client_schema(response.json()["data"])
+    in_file = build_schema(SCHEMA_FILE.read_text())
+    assert print_schema(lexicographic_sort_schema(running)) == \
+        print_schema(lexicographic_sort_schema(in_file))
+
+
+def test_sigterm_stops_server_and_its_database(served: tuple[str, subprocess.Popen],
+                                               tmp_path_factory: pytest.TempPathFactory) -> None:
+    base, proc = served
+    pid_file = next(Path(tmp_path_factory.getbasetemp()).glob("serve*/graph/falkordb.pid"))
+    db_pid = int(pid_file.read_text())
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(30) in (0, -signal.SIGTERM)  # uvicorn re-raises the signal it handled
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{db_pid}").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not Path(f"/proc/{db_pid}").exists(), "the embedded database outlived the server"
