@@ -7,6 +7,7 @@ file; ``graphfeed.env.example`` documents each one.
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
@@ -36,6 +37,9 @@ class Settings(BaseSettings):
     # --- ingestion -----------------------------------------------------------
     max_batch: int = Field(5000, ge=1, le=100_000)
     interest_half_life_days: float = Field(30.0, gt=0)
+
+    # --- models written by `graphfeed train` (the like model lives in model_dir/likes) ---
+    model_dir: Path = Path("var/models")
 
     @field_validator("graph_uri")
     @classmethod

@@ -51,7 +51,8 @@ def test_every_file_is_one_well_named_statement() -> None:
         rel = path.relative_to(root).as_posix()
         stem = rel.removesuffix(".cypher").removesuffix(".neo4j").removesuffix(".falkordb")
         assert NAME_RE.match(stem), f"{rel}: expected cypher/<area>/<verb>_<noun>.cypher"
-        text = path.read_text().strip().removesuffix(";")
+        lines = [ln for ln in path.read_text().splitlines() if not ln.strip().startswith("//")]
+        text = "\n".join(lines).strip().removesuffix(";")
         assert ";" not in text, f"{rel}: one statement per file"
         assert text, f"{rel} is empty"
 

@@ -15,7 +15,14 @@ def main() -> None:
 
 def _register() -> None:
     # Each area keeps its commands in its own module; importing registers them.
-    from engine.cli import admin, evaluate  # noqa: F401
+    from engine.cli import (  # noqa: F401
+        admin,
+        evaluate,
+        evaluate_feed,
+        evaluate_likes,
+        serve,
+        train,
+    )
 
 
 _register()
