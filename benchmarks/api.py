@@ -35,6 +35,7 @@ from typing import Any
 
 import httpx
 import numpy as np
+from results import replace_section
 
 ROOT = Path(__file__).resolve().parents[1]
 SECTION = "## API (GraphQL over HTTP)"
@@ -246,17 +247,6 @@ def markdown(info: dict[str, Any], runs: list[dict[str, Any]], meta: dict[str, A
             lines.append(f"- {op}: p99 {p99} ms vs {target:.0f} ms: **{verdict}**")
         lines.append(f"- errors at 8 clients: {at8['errors']}")
     return "\n".join(lines) + "\n"
-
-
-def replace_section(path: Path, title: str, body: str) -> None:
-    text = path.read_text() if path.exists() else "# Benchmark results\n"
-    start = text.find(title + "\n")
-    if start == -1:
-        text = text.rstrip("\n") + "\n\n" + body
-    else:
-        end = text.find("\n## ", start + len(title))
-        text = text[:start] + body + (text[end + 1:] if end != -1 else "")
-    path.write_text(text)
 
 
 def main() -> None:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from results import replace_section
 from tqdm import tqdm
 
 from engine.ingest import Ingestor
@@ -94,17 +95,6 @@ def markdown(r: dict[str, Any]) -> str:
         f"{r['duplicate_batch_seconds'] * 1000:,.0f} ms and writes nothing.",
         "",
     ])
-
-
-def replace_section(path: Path, title: str, body: str) -> None:
-    text = path.read_text() if path.exists() else "# Benchmark results\n\n"
-    start = text.find(title + "\n")
-    if start == -1:
-        text = text.rstrip("\n") + "\n\n" + body
-    else:
-        end = text.find("\n## ", start + len(title))
-        text = text[:start] + body + (text[end + 1:] if end != -1 else "")
-    path.write_text(text)
 
 
 def main() -> None:
