@@ -110,11 +110,11 @@ class FeedRanker:
     # -- candidates --------------------------------------------------------------------
     def candidates(self, ctx: UserContext, per_source: int) -> dict[str, list[Candidate]]:
         """Proposals by post id, in the registry's source order."""
+        results = [s.fetch(self.store, ctx, self.settings, per_source)
+                   for s in self.sources if s.applies(ctx)]
         found: dict[str, list[Candidate]] = defaultdict(list)
-        for source in self.sources:
-            if not source.applies(ctx):
-                continue
-            for cand in source.fetch(self.store, ctx, self.settings, per_source):
+        for cands in results:
+            for cand in cands:
                 found[cand.post_id].append(cand)
         return found
 
