@@ -169,7 +169,7 @@ def train_all(store: GraphStore, settings: TrainSettings | None = None, *,
 
 def train_likes(store: GraphStore, model_dir: Path, settings: TrainSettings | None = None, *,
                 progress: bool = False, force: bool = False,
-                say: Say = log.info) -> dict[str, Any]:
+                say: Say = log.info) -> TrainResult:
     """Fit the like model on the posts in the graph; recorded as a ``likes`` ModelRun.
 
     The model files go to ``model_dir/<version>/``; the run's metrics are the
@@ -188,7 +188,7 @@ def train_likes(store: GraphStore, model_dir: Path, settings: TrainSettings | No
         return {"version": result["version"], "posts": result["posts_with_likes"],
                 **result.get("test", {})}
 
-    return _run_guarded(store, run, body)
+    return TrainResult("likes", run.id, run.version, _run_guarded(store, run, body))
 
 
 def embed_new_nodes(store: GraphStore, settings: TrainSettings | None = None, *,

@@ -106,7 +106,7 @@ def test_train_records_a_likes_model_run(tmp_path: Path, store: GraphStore,
 
     _sample(tmp_path / "ig", accounts=25, posts_each=10)
     import_instagram(store, tmp_path / "ig", settings=settings, progress=False)
-    metrics = train_recorded(store, tmp_path / "models")
+    metrics = train_recorded(store, tmp_path / "models").metrics
     run = active_run(store, "likes")
     assert run is not None and run.status == "finished"
     assert metrics["posts"] == 250 and math.isfinite(metrics["log_mae"])

@@ -81,9 +81,9 @@ def train(what: str, seed: int | None, method: str | None, dimensions: int | Non
         if what == "likes":
             from engine.train import train_likes
 
-            metrics = train_likes(store, get_settings().model_dir / "likes", settings,
-                                  progress=progress, force=force, say=say)
-            say(f"metrics: {json.dumps(metrics)}")
+            result = train_likes(store, get_settings().model_dir / "likes", settings,
+                                 progress=progress, force=force, say=say)
+            say(f"metrics: {json.dumps(result.metrics)}")
 
 
 def _status(store: object) -> None:
