@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from results import RESULTS, replace_section
 from tqdm import tqdm
 
 from engine.demo import generate_world, load_world
@@ -123,19 +124,6 @@ def markdown(r: dict[str, Any], command: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def replace_section(path: Path, text: str, notes: str = "") -> None:
-    """Replace our section (up to the next '## ') or append it; other sections stay."""
-    old = path.read_text() if path.exists() else "# Benchmark results\n"
-    start = old.find(SECTION)
-    body = text + (("\n" + notes) if notes else "")
-    if start < 0:
-        new = old.rstrip("\n") + "\n\n" + body
-    else:
-        end = old.find("\n## ", start + len(SECTION))
-        new = old[:start] + body + ("" if end < 0 else old[end:])
-    path.write_text(new)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=100_000)
@@ -159,7 +147,7 @@ def main() -> None:
     print(markdown(result, command))
     print(f"wrote {out}")
     if args.results:
-        replace_section(Path(__file__).with_name("RESULTS.md"), markdown(result, command))
+        replace_section(RESULTS, SECTION, markdown(result, command))
 
 
 if __name__ == "__main__":
