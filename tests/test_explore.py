@@ -8,10 +8,11 @@ from engine.errors import NotFound, ValidationError
 from engine.ingest import Ingestor
 from engine.learn.communities import user_community
 from engine.learn.config import TrainSettings
-from engine.recommend.explore import ExploreSettings, explore
+from engine.recommend.explore import explore
 from engine.settings import Settings
 from engine.store import GraphStore
 from engine.train import train_communities
+from engine.tuning import ExploreSettings
 
 HOUR = 3_600_000
 T0 = 1_700_000_000_000
@@ -155,8 +156,8 @@ def test_bad_requests(store: GraphStore, world: Ingestor) -> None:
 # -- graph candidate sources ---------------------------------------------------------------
 def test_community_sources(store: GraphStore, world: Ingestor) -> None:
     from engine.recommend.candidates import UserContext
-    from engine.recommend.config import RecommendSettings
     from engine.recommend.graph_sources import CommunityTrending, community_accounts, reason
+    from engine.tuning import RecommendSettings
 
     assert community_accounts(store, "me") == []  # nothing trained: nothing to say
     train_communities(store, TrainSettings())

@@ -11,9 +11,9 @@ from engine.errors import NotFound, ValidationError
 from engine.events import now_ms
 from engine.ingest import Ingestor
 from engine.recommend import Candidate, Recommender, RecommendSettings, UserContext
-from engine.recommend.config import FeedWeights
 from engine.settings import Settings
 from engine.store import GraphStore
+from engine.tuning import FeedWeights
 
 HOUR = 3_600_000
 NOW = now_ms()

@@ -216,13 +216,13 @@ def test_activating_a_run_that_is_not_running_fails(store: GraphStore) -> None:
 
 def test_embedding_candidate_sources(store: GraphStore, settings: Settings) -> None:
     from engine.recommend.candidates import UserContext
-    from engine.recommend.config import RecommendSettings
     from engine.recommend.graph_sources import (
         EmbeddingNeighbourAuthors,
         EmbeddingNeighbourPosts,
         embedding_accounts,
         reason,
     )
+    from engine.tuning import RecommendSettings
 
     ing = load_world(store, settings)
     ctx = UserContext(user_id="newbie", as_of=T0 + 3_600_000, following=0, engaged=1, tags={},

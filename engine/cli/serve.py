@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
+from pydantic import SecretStr
 
 from engine.cli import main
 from engine.errors import GraphfeedError
+from engine.settings import Settings
 
 if TYPE_CHECKING:
     from engine.api.settings import ApiSettings
-    from engine.settings import Settings
 
 
 def _api_settings() -> tuple[Settings, ApiSettings]:
@@ -22,9 +25,20 @@ def _api_settings() -> tuple[Settings, ApiSettings]:
 
     try:
         settings = get_settings()
-        return settings, ApiSettings.from_settings(settings)
+        api = ApiSettings.from_settings(settings)
     except GraphfeedError as e:
         raise click.ClickException(e.message) from e
+    return _with_cursor_key(settings, api), api
+
+
+def _with_cursor_key(settings: Settings, api: ApiSettings) -> Settings:
+    """Unforgeable page cursors without a second secret: derived from the server's own."""
+    if settings.recommend.cursor_key is not None or api.secret is None:
+        return settings
+    key = hmac.new(api.secret.get_secret_value().encode(), b"graphfeed cursors v1",
+                   hashlib.sha256).hexdigest()
+    recommend = settings.recommend.model_copy(update={"cursor_key": SecretStr(key)})
+    return settings.model_copy(update={"recommend": recommend})
 
 
 @main.command()

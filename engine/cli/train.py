@@ -42,12 +42,11 @@ def train(what: str, seed: int | None, method: str | None, dimensions: int | Non
     Each run is recorded as a ModelRun node and published in one statement when it is
     complete: readers keep the previous version until then.
     """
-    from engine.learn.config import train_settings
     from engine.settings import get_settings
     from engine.train import embed_new_nodes, train_communities, train_embeddings
 
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    settings = train_settings(get_settings())
+    settings = get_settings().train
     updates: dict[str, object] = {}
     if seed is not None:
         updates["seed"] = seed

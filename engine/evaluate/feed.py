@@ -28,8 +28,8 @@ from tqdm import tqdm
 from engine.errors import ValidationError
 from engine.evaluate import hetrec
 from engine.recommend import Recommender
-from engine.recommend.config import RecommendSettings, recommend_settings
 from engine.settings import Settings, get_settings
+from engine.tuning import RecommendSettings
 
 DATASETS = (hetrec.DATASET,)
 KS = (1, 5, 10, 20, 50)
@@ -80,7 +80,7 @@ def evaluate_feed(path: Path, *, dataset: str = hetrec.DATASET, seed: int = 0,
         rng = np.random.default_rng(seed)
         evaluated = sorted(rng.choice(evaluated, size=users, replace=False).tolist())
     most = max(len(v) for v in train_items.values())
-    config = evaluation_settings(recommend or recommend_settings(settings), len(everything), most)
+    config = evaluation_settings(recommend or settings.recommend, len(everything), most)
 
     store = open_store(settings, graph=f"eval_feed_{uuid.uuid4().hex[:10]}")
     try:

@@ -1,13 +1,12 @@
 """The knobs of `graphfeed train`, with defaults.
 
-``TrainSettings`` is a plain pydantic model so the engine's ``Settings`` can carry it
-as one nested field (``GRAPHFEED_TRAIN__EMBEDDINGS__DIMENSIONS=64``); until it does,
-:func:`train_settings` falls back to these defaults.
+``TrainSettings`` is a plain pydantic model nested into the engine's ``Settings`` as
+``train`` (``GRAPHFEED_TRAIN__EMBEDDINGS__DIMENSIONS=64``).
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -67,9 +66,3 @@ class TrainSettings(BaseModel):
     stale_after_s: float = Field(default=6 * 3600, gt=0)  # "running" after this: crashed
     communities: CommunitySettings = CommunitySettings()
     embeddings: EmbeddingSettings = EmbeddingSettings()
-
-
-def train_settings(settings: Any) -> TrainSettings:
-    """The nested ``train`` settings when the engine's Settings has them, else defaults."""
-    value = getattr(settings, "train", None)
-    return value if isinstance(value, TrainSettings) else TrainSettings()

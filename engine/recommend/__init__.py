@@ -26,12 +26,6 @@ from engine.recommend.candidates import (
     UserContext,
     default_sources,
 )
-from engine.recommend.config import (
-    FeedWeights,
-    RecommendSettings,
-    SuggestWeights,
-    recommend_settings,
-)
 from engine.recommend.features import FeatureAnalyzer
 from engine.recommend.feed import FeedRanker, fingerprint, fingerprints, freshness
 from engine.recommend.reasons import feed_reasons
@@ -51,6 +45,7 @@ from engine.recommend.types import (
 from engine.recommend.views import post_views, user_views
 from engine.settings import Settings, get_settings
 from engine.store import GraphStore
+from engine.tuning import FeedWeights, RecommendSettings, SuggestWeights
 
 __all__ = [
     "Candidate", "CandidateSource", "FeatureAnalysis", "FeedItem", "FeedWeights",
@@ -74,13 +69,14 @@ class Recommender:
         self.store = store
         self.clock = clock
         self.settings = settings or get_settings()
-        self.config = recommend or recommend_settings(self.settings)
+        self.config = recommend or self.settings.recommend
         self.sources = sources or default_sources()
         self.decay = decay_rate(self.settings.interest_half_life_days)
         self.ranker = FeedRanker(store, self.config, self.sources, self.decay)
         self.suggester = Suggester(store, self.config, self.decay)
         self.analyzer = FeatureAnalyzer(store, self.ranker)
-        self._key = self.config.cursor_key.get_secret_value()
+        key = self.config.cursor_key
+        self._key = key.get_secret_value() if key is not None else cursor.DEVELOPMENT_KEY
 
     # -- interest profile ----------------------------------------------------------------
     def interest_profile(self, user_id: str) -> InterestProfile:
@@ -202,10 +198,10 @@ class Recommender:
     def explore(self, user_id: str, first: int = 20, after: str | None = None
                 ) -> Page[FeedItem]:
         """Posts trending in the user's community and its neighbours, beyond who they follow."""
-        from engine.recommend.explore import explore, explore_settings
+        from engine.recommend.explore import explore
 
         return explore(self.store, _id(user_id, "user_id"), first, after,
-                       settings=explore_settings(self.settings), cursor_key=self._key,
+                       settings=self.settings.explore, cursor_key=self._key,
                        now=self.clock())
 
     def _first(self, first: int) -> int:

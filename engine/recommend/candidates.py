@@ -23,8 +23,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
-from engine.recommend.config import RecommendSettings
 from engine.store import GraphStore
+from engine.tuning import RecommendSettings
 
 HOUR_MS = 3_600_000
 DAY_MS = 24 * HOUR_MS

@@ -19,6 +19,8 @@ from typing import Any
 from engine.errors import ValidationError
 
 _TAG_BYTES = 12
+# Used when no secret cursor key is configured: tamper-evident, but forgeable.
+DEVELOPMENT_KEY = "graphfeed-cursor-v1"
 _MAX_CURSOR = 4096
 
 

@@ -31,8 +31,6 @@ from collections import OrderedDict, deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
-
 from engine.errors import NotFound, ValidationError
 from engine.events import now_ms
 from engine.learn.communities import UserCommunity, user_community
@@ -42,36 +40,11 @@ from engine.recommend.reasons import hashtags, people, window_words
 from engine.recommend.types import FeedItem, Page
 from engine.recommend.views import post_views, user_views
 from engine.store import GraphStore
+from engine.tuning import ExploreSettings
 
 HOUR_MS = 3_600_000
 CURSOR_KIND = "explore"
 OWN, NEARBY, TRENDING = "community", "nearby_community", "trending"
-
-
-class ExploreSettings(BaseModel):
-    """Knobs of Explore (merge into the engine's Settings as ``explore``)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    window_hours: float = Field(default=72.0, gt=0)  # engagements that count as trending
-    recent_days: float = Field(default=7.0, gt=0)  # posts no older than this
-    scan: int = Field(default=5000, ge=1)  # newest posts examined per request
-    pool: int = Field(default=300, ge=1, le=2000)  # posts one Explore session pages through
-    discovery_share: float = Field(default=0.3, ge=0, le=1)  # share of the nearest communities
-    neighbours: int = Field(default=3, ge=0)  # nearest communities used
-    freshness_half_life_hours: float = Field(default=48.0, gt=0)
-    author_window: int = Field(default=10, ge=1)  # one post per author in this many places
-    tag_window: int = Field(default=4, ge=0)  # prefer tags not shown in this many places
-    fill_with_trending: bool = True  # global trending after the communities run dry
-    # A first page ranks as of now rounded down to this: every member of a community shares
-    # one computation of its trending posts per snapshot (cached per process). 0: exact now.
-    snapshot_seconds: int = Field(default=300, ge=0)
-    max_page: int = Field(default=100, ge=1)
-
-
-def explore_settings(settings: Any) -> ExploreSettings:
-    value = getattr(settings, "explore", None)
-    return value if isinstance(value, ExploreSettings) else ExploreSettings()
 
 
 @dataclass
@@ -99,7 +72,7 @@ class _Bucket:
 
 
 def explore(store: GraphStore, user_id: str, first: int = 20, after: str | None = None, *,
-            settings: ExploreSettings | None = None, cursor_key: str = "graphfeed-cursor-v1",
+            settings: ExploreSettings | None = None, cursor_key: str = cursor.DEVELOPMENT_KEY,
             now: int | None = None) -> Page[FeedItem]:
     """One page of the user's Explore feed."""
     s = settings or ExploreSettings()

@@ -32,7 +32,6 @@ from engine.recommend.candidates import (
     SourceRegistry,
     UserContext,
 )
-from engine.recommend.config import RecommendSettings
 from engine.recommend.rerank import diversify
 from engine.recommend.scoring import (
     PostFacts,
@@ -43,6 +42,7 @@ from engine.recommend.scoring import (
     ordered,
 )
 from engine.store import GraphStore
+from engine.tuning import RecommendSettings
 
 FINGERPRINT_BYTES = 4
 

@@ -35,10 +35,10 @@ from engine.recommend.candidates import (
     SourceRegistry,
     UserContext,
 )
-from engine.recommend.config import RecommendSettings
-from engine.recommend.explore import ExploreSettings, rank
+from engine.recommend.explore import rank
 from engine.recommend.reasons import hashtags
 from engine.store import GraphStore
+from engine.tuning import ExploreSettings, RecommendSettings
 
 EMBEDDING_FEATURE = "embedding_similarity"
 COMMUNITY_FEATURE = "community_trend"

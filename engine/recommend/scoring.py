@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.recommend.candidates import HOUR_MS, UserContext
-from engine.recommend.config import FeedWeights, RecommendSettings
+from engine.tuning import FeedWeights, RecommendSettings
 
 FEATURES: tuple[str, ...] = ("collaborative", "tag_interest", "author_affinity", "social_proof",
                              "followee_post", "popularity", "trending", "freshness")

@@ -35,12 +35,12 @@ import numpy as np
 
 from engine.errors import NotFound, ValidationError
 from engine.recommend.candidates import HOUR_MS
-from engine.recommend.config import RecommendSettings
 from engine.recommend.reasons import MAX_REASONS, hashtags, people
 from engine.recommend.suggestion_blend import blend_score
 from engine.recommend.types import Suggestion
 from engine.recommend.views import user_view
 from engine.store import GraphStore
+from engine.tuning import RecommendSettings
 
 SOURCES = ("friends_of_friends", "follows_you", "engaged_authors", "similar_interests",
            "popular")

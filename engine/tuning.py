@@ -1,13 +1,13 @@
-"""The recommender's knobs: scoring weights and candidate limits, with defaults.
+"""The recommender's and Explore's knobs: scoring weights and candidate limits.
 
-``RecommendSettings`` is a plain pydantic model so the engine's ``Settings`` can
-carry it as one nested field (``GRAPHFEED_RECOMMEND__WEIGHTS__FRESHNESS=0.8``);
-until it does, :func:`recommend_settings` falls back to these defaults.
+Plain pydantic models with defaults, nested into the engine's ``Settings`` as
+``recommend`` and ``explore`` (``GRAPHFEED_RECOMMEND__WEIGHTS__FRESHNESS=0.8``,
+``GRAPHFEED_EXPLORE__DISCOVERY_SHARE=0.4``). They live in this leaf module, apart
+from ``engine.recommend``, because ``engine.settings`` must import them and
+``engine.recommend`` imports ``engine.settings``.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
@@ -101,12 +101,28 @@ class RecommendSettings(BaseModel):
     suggest_popular: int = Field(default=30, ge=1)
 
     # -- cursors -------------------------------------------------------------------------
-    # Cursors are signed so a tampered one is refused; with the default key they are
-    # tamper-evident, with a secret key also unforgeable.
-    cursor_key: SecretStr = SecretStr("graphfeed-cursor-v1")
+    # Cursors are signed so a tampered one is refused; with a secret key they are also
+    # unforgeable. Unset: `graphfeed serve` derives one from the API secret, and anything
+    # else (tests, the CLI) uses a fixed development key, which is only tamper-evident.
+    cursor_key: SecretStr | None = None
 
 
-def recommend_settings(settings: Any) -> RecommendSettings:
-    """The nested ``recommend`` settings when the engine's Settings has them, else defaults."""
-    value = getattr(settings, "recommend", None)
-    return value if isinstance(value, RecommendSettings) else RecommendSettings()
+class ExploreSettings(BaseModel):
+    """Knobs of Explore (``engine.recommend.explore``)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    window_hours: float = Field(default=72.0, gt=0)  # engagements that count as trending
+    recent_days: float = Field(default=7.0, gt=0)  # posts no older than this
+    scan: int = Field(default=5000, ge=1)  # newest posts examined per request
+    pool: int = Field(default=300, ge=1, le=2000)  # posts one Explore session pages through
+    discovery_share: float = Field(default=0.3, ge=0, le=1)  # share of the nearest communities
+    neighbours: int = Field(default=3, ge=0)  # nearest communities used
+    freshness_half_life_hours: float = Field(default=48.0, gt=0)
+    author_window: int = Field(default=10, ge=1)  # one post per author in this many places
+    tag_window: int = Field(default=4, ge=0)  # prefer tags not shown in this many places
+    fill_with_trending: bool = True  # global trending after the communities run dry
+    # A first page ranks as of now rounded down to this: every member of a community shares
+    # one computation of its trending posts per snapshot (cached per process). 0: exact now.
+    snapshot_seconds: int = Field(default=300, ge=0)
+    max_page: int = Field(default=100, ge=1)
