@@ -13,6 +13,7 @@ asserts) keeps pytest from warning that it was imported before registration.
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -171,14 +172,10 @@ def api_settings(**overrides: Any) -> ApiSettings:
     return ApiSettings(**values)
 
 
-@pytest.fixture(scope="session")
-def live_api(settings: Settings) -> Iterator[LiveApi]:
-    """A production-mode server (secret required) on a fresh graph, seeded by ``seed``."""
-    graph = f"test_api_{uuid.uuid4().hex[:10]}"
-    real = open_store(settings, graph=graph)
-    seed(real, settings)
+@contextlib.contextmanager
+def serving(real: GraphStore, settings: Settings, api: ApiSettings) -> Iterator[LiveApi]:
+    """The app on ``real`` (through a CountingStore); the graph is deleted afterwards."""
     store = CountingStore(real)
-    api = api_settings()
     running = run_in_thread(create_app(settings, api, store=store))  # type: ignore[arg-type]
     try:
         with httpx.Client(timeout=30) as client:
@@ -187,3 +184,36 @@ def live_api(settings: Settings) -> Iterator[LiveApi]:
         running.stop()
         real.delete_graph()  # type: ignore[attr-defined]
         real.db.connection.close()  # type: ignore[attr-defined]
+
+
+@pytest.fixture(scope="session")
+def live_api(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApi]:
+    """A production-mode server (secret required) on a fresh graph, seeded by ``seed``; no
+    like model (its model folder is empty)."""
+    real = open_store(settings, graph=f"test_api_{uuid.uuid4().hex[:10]}")
+    seed(real, settings)
+    served = settings.model_copy(update={"model_dir": tmp_path_factory.mktemp("no_models")})
+    with serving(real, served, api_settings()) as live:
+        yield live
+
+
+LIKES_MAX_IMAGE_BYTES = 50_000
+
+
+@pytest.fixture(scope="session")
+def likes_api(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApi]:
+    """A server with a like model, trained (small) on the Instagram-like sample of
+    ``likes_sample`` (accounts "100".."124", brighter previews get more likes)."""
+    from likes_sample import write_sample
+
+    from engine.importers.instagram import import_instagram
+    from engine.learn.likes_graph import train_likes
+
+    folder = tmp_path_factory.mktemp("likes_api")
+    write_sample(folder / "ig", accounts=25, posts_each=10, previews=True)
+    real = open_store(settings, graph=f"test_api_{uuid.uuid4().hex[:10]}")
+    import_instagram(real, folder / "ig", settings=settings, progress=False)
+    train_likes(real, folder / "models" / "likes", progress=False, rounds=100)
+    served = settings.model_copy(update={"model_dir": folder / "models"})
+    with serving(real, served, api_settings(max_image_bytes=LIKES_MAX_IMAGE_BYTES)) as live:
+        yield live

@@ -7,10 +7,12 @@ example file without a step below fails `test_every_example_runs`.
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 from typing import Any
 
 from api_server import LiveApi
+from likes_sample import grey_image, jpeg
 
 from engine.api.schema import build_schema
 from graphql import OperationDefinitionNode, parse, validate
@@ -41,6 +43,13 @@ TUTORIAL: list[tuple[str, dict[str, Any], str]] = [
     ("explore", {"userId": ANA, "first": 5}, ANA),
     ("interest_profile", {"userId": ANA}, ANA),
 ]
+# Run on a server with a trained like model (``likes_api``: accounts "100".."124").
+IMAGE = base64.b64encode(jpeg(grey_image(200, 120))).decode()
+LIKES_TUTORIAL: list[tuple[str, dict[str, Any], str]] = [
+    ("predict_likes", {"input": {"userId": "100", "mediaType": "IMAGE",
+                                 "caption": "Low tide #sea", "tags": ["sun"],
+                                 "postedAt": "2019-03-26T18:00:00Z", "image": IMAGE}}, "100"),
+]
 
 
 def example(name: str) -> str:
@@ -60,7 +69,8 @@ def test_every_example_is_one_named_valid_operation() -> None:
 
 def test_every_example_runs(live_api: LiveApi) -> None:
     files = {p.stem for p in EXAMPLES.glob("*.graphql")} - {"schema"}
-    assert files == {name for name, _, _ in TUTORIAL}, "every example needs a tutorial step"
+    steps = {name for name, _, _ in TUTORIAL + LIKES_TUTORIAL}
+    assert files == steps, "every example needs a tutorial step"
     results = {}
     for name, variables, sender in TUTORIAL:
         auth = "secret" if sender == "secret" else live_api.token(sender)
@@ -69,6 +79,7 @@ def test_every_example_runs(live_api: LiveApi) -> None:
     assert results["add_activities"]["addActivities"]["count"] == 4
     assert results["track_click"]["trackEngagement"] == {"accepted": 1, "duplicates": 0}
     assert results["analyze_features"]["analyzeFeatures"]["engagement"]["total"] == 1
+    assert results["analyze_features"]["analyzeFeatures"]["likes"] is None  # no model here
     assert results["follow"]["follow"]["following"] is True
     feed = [e["node"]["id"] for e in results["feed"]["feed"]["edges"]]
     assert "tut-p4" not in feed and "tut-p2" not in feed  # own post; already seen
@@ -82,3 +93,16 @@ def test_every_example_runs(live_api: LiveApi) -> None:
 def test_examples_run_over_get_too(live_api: LiveApi) -> None:
     response = live_api.get(example("follow_suggestions"), {"userId": "alice"})
     assert response.status_code == 200 and "errors" not in response.json()
+
+
+def test_like_examples_run_with_a_trained_model(likes_api: LiveApi) -> None:
+    results = {}
+    for name, variables, sender in LIKES_TUTORIAL:
+        auth = "secret" if sender == "secret" else likes_api.token(sender)
+        results[name] = likes_api.gql(example(name), variables, auth=auth)
+    predicted = results["predict_likes"]["predictLikes"]
+    assert 0 <= predicted["low"] <= predicted["expectedLikes"] <= predicted["high"]
+    assert len(predicted["contributions"]) == 5 and predicted["modelVersion"]
+    analysis = likes_api.gql(example("analyze_features"), {"postId": "90105"})
+    likes = analysis["analyzeFeatures"]["likes"]
+    assert likes["actualLikes"] > 0 and likes["prediction"]["ageDays"] > 0

@@ -5,55 +5,15 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
 import pytest
+from likes_sample import START
+from likes_sample import write_sample as _sample
 
 from engine.errors import ModelNotTrained, NotFound
 from engine.importers.instagram import import_instagram
 from engine.learn.likes_graph import frames_from_graph, load_latest, predict_for_post, train_likes
 from engine.settings import Settings
 from engine.store import GraphStore
-
-START = 1_550_000_000  # seconds, as the set's taken_at_timestamp
-
-
-def _sample(folder: Path, accounts: int, posts_each: int, seed: int = 3) -> None:
-    """Accounts and posts in the set's CSV layout; likes follow followers and videos."""
-    rng = np.random.default_rng(seed)
-    folder.mkdir()
-    followers = np.exp(rng.uniform(6, 13, accounts)).astype(int)
-    pd.DataFrame({
-        "username": [f"acct{a}" for a in range(accounts)],
-        "id": [str(100 + a) for a in range(accounts)], "full_name": None,
-        "edge_followed_by": followers, "edge_follow": rng.integers(10, 900, accounts),
-        "edge_owner_to_timeline_media": rng.integers(posts_each, 900, accounts),
-        "edge_felix_video_timeline": 0, "highlight_reel_count": 0,
-        "is_verified": rng.random(accounts) < 0.3, "is_business_account": False,
-        "business_category_name": None, "is_private": False, "external_url": None,
-        "biography": None, "n_posts_in_file": posts_each,
-    }).to_csv(folder / "accounts.csv", index=False)
-    rows = []
-    for a in range(accounts):
-        times = np.sort(rng.integers(START, START + 40 * 86400, posts_each))
-        for i, t in enumerate(times):
-            video = rng.random() < 0.3
-            likes = int(followers[a] * 0.05 * (0.4 if video else 1.0) * rng.lognormal(0, 0.2))
-            rows.append({
-                "shortcode": f"S{a}x{i}", "id": str(90_000 + a * 100 + i),
-                "owner_username": f"acct{a}", "taken_at_timestamp": int(t), "taken_at_utc": "",
-                "__typename": "GraphVideo" if video else "GraphImage", "is_video": video,
-                "edge_liked_by": likes, "edge_media_to_comment": likes // 50,
-                "video_view_count": likes * 5 if video else None, "comments_disabled": False,
-                "location": "Lisbon" if i % 3 == 0 else None, "width": 1080, "height": 1080,
-                "hashtags": "sea sun" if i % 2 else None, "mentions": None,
-                "caption": "#sea #sun" if i % 2 else None,
-                "accessibility_caption": None if video else "Image may contain: 1 person, ocean",
-                "display_url": None,
-                # A broken preview must only cost that post its image features.
-                "media_preview_b64": "ACoqAAAA" if i == 0 else None,
-            })  # fmt: skip
-    pd.DataFrame(rows).to_csv(folder / "posts.csv", index=False)
 
 
 def test_trains_from_the_graph_and_predicts_an_existing_post(

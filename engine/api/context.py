@@ -19,6 +19,7 @@ import anyio.to_thread
 from engine.api.auth import Principal
 from engine.api.settings import ApiSettings
 from engine.ingest import Ingestor
+from engine.learn.predict import LikeModels
 from engine.recommend import Recommender
 from engine.settings import Settings
 from engine.store import GraphStore
@@ -35,6 +36,7 @@ class Services:
     store: GraphStore = field(init=False)
     ingestor: Ingestor = field(init=False)
     recommender: Recommender = field(init=False)
+    likes: LikeModels = field(init=False)
     limiter: anyio.CapacityLimiter | None = None
     heavy_limiter: anyio.CapacityLimiter | None = None
 
@@ -42,6 +44,7 @@ class Services:
         self.store = store
         self.ingestor = Ingestor(store, self.settings)
         self.recommender = Recommender(store, self.settings)
+        self.likes = LikeModels(self.settings.model_dir / "likes", self.api.likes_refresh_s)
 
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a synchronous store/engine call in a worker thread."""

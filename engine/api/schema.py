@@ -30,13 +30,14 @@ from engine.api.activity.mutation import ActivityMutation
 from engine.api.content.query import ContentQuery
 from engine.api.feeds.mutation import FeedsMutation
 from engine.api.feeds.query import FeedsQuery
+from engine.api.likes.query import LikesQuery
 from engine.api.settings import ApiSettings
 from graphql import FieldNode, GraphQLError, OperationDefinitionNode
 
 CACHE_SIZE = 512
 MAX_LABEL_FIELDS = 3
 
-Query = merge_types("Query", (ContentQuery, FeedsQuery))
+Query = merge_types("Query", (ContentQuery, FeedsQuery, LikesQuery))
 Mutation = merge_types("Mutation", (ActivityMutation, FeedsMutation))
 
 

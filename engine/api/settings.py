@@ -45,6 +45,9 @@ class ApiSettings(BaseSettings):
     max_tokens: int = Field(2000, ge=50, le=100_000)
     max_aliases: int = Field(30, ge=1, le=1000)
     max_body_bytes: int = Field(4_000_000, ge=1024)
+    # predictLikes' image, decoded: 2 MB holds a full-size phone JPEG, and its base64
+    # (4/3 of it) fits the default body limit; features are computed on a shrunk copy.
+    max_image_bytes: int = Field(2_000_000, ge=1024)
     default_page_size: int = Field(20, ge=1)
     max_page_size: int = Field(100, ge=1, le=1000)
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
@@ -52,6 +55,8 @@ class ApiSettings(BaseSettings):
     # --- serving -----------------------------------------------------------------
     store_threads: int = Field(16, ge=1, le=256)  # concurrent store calls (worker threads)
     recommend_threads: int = Field(4, ge=1, le=256)  # concurrent feeds/suggestions/analyses
+    # How often (seconds) the server looks for a newer like model under model_dir/likes.
+    likes_refresh_s: float = Field(30.0, ge=0)
     demo_users: int = Field(1000, ge=0)  # development only: load a demo world into an empty graph
     demo_seed: int = 0
     # development only: GraphiQL's scripts, served locally once `graphfeed graphiql-assets` ran

@@ -39,6 +39,7 @@ from engine.api.schema import GraphfeedSchema
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 REQUEST_ID_HEADER = "x-request-id"
+_IMAGE_HINT = " (an image sent as base64 counts 4/3 of its size)"
 
 
 class GraphQLView(GraphQL[RequestContext, None]):
@@ -107,13 +108,13 @@ class GraphQLView(GraphQL[RequestContext, None]):
         declared = request.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
             raise PayloadTooLarge(f"the request body ({declared} bytes) is larger than the "
-                                  f"limit of {limit} bytes")
+                                  f"limit of {limit} bytes{_IMAGE_HINT}")
         chunks, size = [], 0
         async for chunk in request.stream():
             size += len(chunk)
             if size > limit:
                 raise PayloadTooLarge(f"the request body is larger than the limit of {limit} "
-                                      "bytes")
+                                      f"bytes{_IMAGE_HINT}")
             chunks.append(chunk)
         # Starlette's Request.body() returns this cached body; strawberry reads it from there.
         request._body = b"".join(chunks)

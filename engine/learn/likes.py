@@ -368,6 +368,50 @@ def build_features(posts: pd.DataFrame, authors: pd.DataFrame,
     return features
 
 
+_LABELS = {
+    "hist_count": "number of the author's earlier posts",
+    "hist_mean": "author's average likes on earlier posts",
+    "hist_median": "author's median likes on earlier posts",
+    "hist_min": "author's fewest likes on an earlier post",
+    "hist_max": "author's most likes on an earlier post",
+    "hist_std": "how much the author's likes vary",
+    "hist_last": "likes of the author's previous post",
+    "hist_recent_mean": "author's average likes on their last 3 posts",
+    "hist_same_type_mean": "author's average likes on earlier posts of this media type",
+    "hist_same_type_count": "author's earlier posts of this media type",
+    "hist_days_since_last": "days since the author's previous post",
+    "hist_engagement": "author's earlier likes per follower",
+    "log_followers": "followers", "log_following": "accounts followed",
+    "log_posts_count": "author's post count", "is_verified": "verified account",
+    "is_business": "business account",
+    "media_type": "media type (0 image, 1 sidecar, 2 video)",
+    "hour_utc": "hour posted (UTC)", "weekday_utc": "weekday posted (0 = Monday, UTC)",
+    "caption_len": "caption length (characters)", "caption_words": "caption length (words)",
+    "n_hashtags": "number of hashtags", "n_mentions": "number of mentions",
+    "has_location": "has a location", "aspect": "aspect ratio (width / height)",
+    "age_days": "post age the likes are counted at (days)",
+    "img_width": "image width (px)", "img_height": "image height (px)",
+    "img_aspect": "image aspect ratio", "img_brightness": "image brightness",
+    "img_contrast": "image contrast", "img_saturation": "image saturation",
+    "img_colourfulness": "image colourfulness", "img_sharpness": "image sharpness",
+    "img_edge_density": "image edge density", "img_faces": "faces in the image",
+    "lab_present": "has alt text", "lab_custom": "has custom alt text",
+    "lab_no_description": "alt text says 'no photo description'",
+    "lab_people": "people in Instagram's alt text", "lab_count": "labels in Instagram's alt text",
+}  # fmt: skip
+
+
+def feature_label(name: str) -> str:
+    """A feature's name in words, for explanations ("author's average likes on earlier posts")."""
+    if name in _LABELS:
+        return _LABELS[name]
+    if name.startswith("img_hue_"):
+        return f"share of {name.removeprefix('img_hue_')} in the image"
+    if name.startswith("lab_"):
+        return f"alt text mentions {name.removeprefix('lab_').replace('_', ' ')}"
+    return name.replace("_", " ")
+
+
 def group_columns(columns: Iterable[str]) -> dict[str, list[str]]:
     """Feature columns by group (``GROUPS``), for ablations and plots."""
     fixed = {"history": HISTORY_FEATURES, "author": AUTHOR_FEATURES, "post": POST_FEATURES,
@@ -435,6 +479,10 @@ class LikeModel:
         # Added to the log-scale half-widths of the interval, one per AGE_BANDS band.
         self.conformal = [0.0] * (len(AGE_BANDS) + 1)
         self.metrics: dict[str, Any] = {}
+        # Typical long side (px) of the training images: an image to predict for is
+        # shrunk to it first, since sharpness and edge density depend on the size.
+        self.image_side: float | None = None
+        self.version: str | None = None  # the saved folder's name, once loaded
         self._boosters: dict[str, lgb.Booster] = {}
 
     # -- training
@@ -455,6 +503,8 @@ class LikeModel:
         groups = group_columns(features.columns)
         self.feature_names = [c for g in GROUPS if g not in self.exclude for c in groups[g]]
         x = features[self.feature_names].to_numpy(dtype=float)
+        sides = features[["img_width", "img_height"]].max(axis=1).dropna()
+        self.image_side = float(sides.median()) if len(sides) else None
 
         calibrate = self._calibration_rows(checked)
         steps = tqdm(total=3, desc="like models", disable=not progress)
@@ -497,7 +547,7 @@ class LikeModel:
         # Mondrian by age band: young posts are under-covered by a pooled correction
         # (their likes are still coming in), so each band gets its own when it has
         # MIN_BAND_POSTS held-out posts, else the pooled one.
-        low, high = self._boosters["low"].predict(x), self._boosters["high"].predict(x)
+        low, high = self._predict("low", x), self._predict("high", x)
         scores = np.maximum(low - y, y - high)
         pooled = _conformal_quantile(scores)
         bands = _age_band(age)
@@ -538,10 +588,10 @@ class LikeModel:
 
     def _frame(self, posts: pd.DataFrame, features: pd.DataFrame,
                x: np.ndarray) -> pd.DataFrame:
-        point = self._boosters["point"].predict(x)
+        point = self._predict("point", x)
         widen = np.asarray(self.conformal)[_age_band(features["age_days"].to_numpy())]
-        low = self._boosters["low"].predict(x) - widen
-        high = self._boosters["high"].predict(x) + widen
+        low = self._predict("low", x) - widen
+        high = self._predict("high", x) + widen
         low, high = np.minimum(low, point), np.maximum(high, point)  # keep point inside
         low = np.maximum(low, 0.0)
         return pd.DataFrame({
@@ -553,7 +603,12 @@ class LikeModel:
 
     def contributions(self, x: np.ndarray) -> np.ndarray:
         """SHAP contributions (n x features + 1; the last column is the base value)."""
-        return np.asarray(self._boosters["point"].predict(x, pred_contrib=True))
+        return np.asarray(self._predict("point", x, pred_contrib=True))
+
+    def _predict(self, name: str, x: np.ndarray, **kwargs: Any) -> np.ndarray:
+        # LightGBM predicts with every core by default; the same OpenMP spin-waiting
+        # that slows training slows a one-row prediction inside a busy server.
+        return np.asarray(self._boosters[name].predict(x, num_threads=self.threads, **kwargs))
 
     def predict(self, posts: pd.DataFrame, authors: pd.DataFrame,
                 history: pd.DataFrame | None = None, *,
@@ -595,10 +650,14 @@ class LikeModel:
                        "interval": [INTERVAL_LOW, INTERVAL_HIGH]},
             "exclude": list(self.exclude), "feature_names": self.feature_names,
             "label_vocab": self.label_vocab, "conformal": self.conformal,
-            "age_bands": list(AGE_BANDS),
+            "age_bands": list(AGE_BANDS), "image_side": self.image_side,
             "default_age_days": DEFAULT_AGE_DAYS, "metrics": self.metrics,
         }  # fmt: skip
-        (folder / "metadata.json").write_text(json.dumps(meta, indent=2) + "\n")
+        # metadata.json marks a complete model (readers skip folders without it), so it
+        # appears last and whole: a server polling for new versions never reads half.
+        partial = folder / "metadata.json.partial"
+        partial.write_text(json.dumps(meta, indent=2) + "\n")
+        partial.replace(folder / "metadata.json")
         return folder
 
     @classmethod
@@ -616,6 +675,9 @@ class LikeModel:
                     calibration_share=params["calibration_share"], window=params["window"])
         model.feature_names, model.label_vocab = meta["feature_names"], meta["label_vocab"]
         model.conformal, model.metrics = [float(c) for c in meta["conformal"]], meta["metrics"]
+        side = meta.get("image_side")  # absent in models saved before it was recorded
+        model.image_side = None if side is None else float(side)
+        model.version = folder.name
         model._boosters = {name: lgb.Booster(model_file=str(folder / f"{name}.txt"))
                            for name in ("point", "low", "high")}
         return model

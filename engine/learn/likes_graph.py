@@ -29,7 +29,7 @@ from engine.evaluate.likes import metrics as like_metrics
 from engine.evaluate.likes import newest_post_split
 from engine.events import now_ms
 from engine.importers.instagram import SOURCE as INSTAGRAM_SOURCE
-from engine.learn.likes import MEDIA_CODES, LikeModel
+from engine.learn.likes import MEDIA_CODES, LikeModel, LikePrediction
 from engine.store import GraphStore
 
 MIN_GRAPH_POSTS = 200  # posts with a like count needed before training is worth it
@@ -124,7 +124,7 @@ def train_likes(store: GraphStore, model_dir: Path, *, progress: bool = True,
     train, test = newest_post_split(known) if holdout else (known, known.iloc[:0])
     if len(train) < min_posts:
         train, test = known, known.iloc[:0]
-    model = LikeModel(**({"rounds": rounds} if rounds else {}))
+    model = LikeModel(rounds=rounds) if rounds else LikeModel()
     model.fit(train, authors, progress=progress)
     info: dict[str, Any] = {"posts": int(len(posts)), "posts_with_likes": int(len(known)),
                             "authors": int(len(authors)), "train_posts": int(len(train))}
@@ -142,14 +142,19 @@ def train_likes(store: GraphStore, model_dir: Path, *, progress: bool = True,
             "seconds": round(time.monotonic() - started, 1)}
 
 
-def load_latest(model_dir: Path) -> LikeModel | None:
-    """The newest saved like model under ``model_dir`` (by version name), None if none."""
+def newest_version(model_dir: Path) -> Path | None:
+    """The folder of the newest complete model under ``model_dir`` (by version name)."""
     folder = Path(model_dir)
     if not folder.is_dir():
         return None
-    versions = sorted((p for p in folder.iterdir() if (p / "metadata.json").is_file()),
-                      key=lambda p: p.name)
-    return LikeModel.load(versions[-1]) if versions else None
+    versions = [p for p in folder.iterdir() if (p / "metadata.json").is_file()]
+    return max(versions, key=lambda p: p.name, default=None)
+
+
+def load_latest(model_dir: Path) -> LikeModel | None:
+    """The newest saved like model under ``model_dir`` (by version name), None if none."""
+    newest = newest_version(model_dir)
+    return None if newest is None else LikeModel.load(newest)
 
 
 def _finite(value: Any) -> float | None:
@@ -164,6 +169,21 @@ def predict_for_post(store: GraphStore, model: LikeModel, post_id: str,
     post the model was trained on is predicted in-sample (optimistic). ``actual``
     is None when the post has no like count.
     """
+    prediction, actual = stored_post_prediction(store, model, post_id, top=top)
+    return {
+        "post_id": post_id, "actual": actual, "predicted": prediction.likes,
+        "low": prediction.low, "high": prediction.high, "age_days": prediction.age_days,
+        "within_interval": None if actual is None
+        else prediction.low <= actual <= prediction.high,
+        "baseline": prediction.baseline_likes,
+        "contributions": [{"feature": c.feature, "value": c.value, "effect": c.effect}
+                          for c in prediction.contributions],
+    }
+
+
+def stored_post_prediction(store: GraphStore, model: LikeModel, post_id: str, *,
+                           top: int = 5) -> tuple[LikePrediction, float | None]:
+    """``predict_for_post``'s prediction and the post's actual like count (None: unknown)."""
     rows = store.read("learn/list_author_like_posts", post_id=post_id)
     if not rows:
         raise NotFound(f"post {post_id!r} does not exist", post_id=post_id)
@@ -177,13 +197,4 @@ def predict_for_post(store: GraphStore, model: LikeModel, post_id: str,
         author["posts_count"] = len(rows)
     prediction = model.predict(target, pd.DataFrame([author]), history, age_days=None,
                                top=top)[0]
-    actual = _finite(target["likes"].iloc[0])
-    return {
-        "post_id": post_id, "actual": actual, "predicted": prediction.likes,
-        "low": prediction.low, "high": prediction.high, "age_days": prediction.age_days,
-        "within_interval": None if actual is None
-        else prediction.low <= actual <= prediction.high,
-        "baseline": prediction.baseline_likes,
-        "contributions": [{"feature": c.feature, "value": c.value, "effect": c.effect}
-                          for c in prediction.contributions],
-    }
+    return prediction, _finite(target["likes"].iloc[0])

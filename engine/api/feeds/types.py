@@ -6,9 +6,13 @@ import datetime as dt
 from typing import Any
 
 import strawberry
+from strawberry.types import Info
 
 from engine.api.content.types import Post, User
+from engine.api.context import RequestContext
+from engine.api.likes.types import PostLikes
 from engine.api.time import from_ms
+from engine.learn.predict import check_post
 
 
 @strawberry.type
@@ -172,13 +176,25 @@ class FeatureAnalysis:
     audience: Audience
     similar: list[SimilarPost]
     for_user: UserFit | None
+    post_id: strawberry.Private[str]
+
+    @strawberry.field(description="The post's like count against the like model's prediction "
+                                  "for the same post age. Null when no like model has been "
+                                  "trained (`graphfeed train likes`).")
+    async def likes(self, info: Info[RequestContext, None]) -> PostLikes | None:
+        services = info.context.services
+        model = await services.run(services.likes.get)
+        if model is None:
+            return None
+        checked = await services.run_heavy(check_post, services.store, model, self.post_id)
+        return PostLikes.from_engine(checked)
 
     @classmethod
     def from_engine(cls, a: Any) -> FeatureAnalysis:
         e = a.engagement
         fit = a.for_user
         return cls(
-            post=Post.from_view(a.post), tags=list(a.tags),
+            post=Post.from_view(a.post), post_id=a.post.id, tags=list(a.tags),
             author=AuthorStats(user=User.from_view(a.author.user),
                                engagements=a.author.engagements,
                                mean_engagements_per_post=a.author.mean_engagements_per_post),

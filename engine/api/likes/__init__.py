@@ -1,0 +1,1 @@
+"""Like prediction: `predictLikes` and the like check of `analyzeFeatures`."""
