@@ -10,6 +10,7 @@ as epoch milliseconds (the graph stores integers: both databases agree on them).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import time
 import uuid
@@ -22,6 +23,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    TypeAdapter,
     field_validator,
     model_validator,
 )
@@ -217,17 +219,17 @@ def parse_batch(model: type[M], rows: Sequence[Any], *, max_batch: int, what: st
             f"{what}: {len(rows)} rows is more than the batch limit of {max_batch}; split it",
             limit=max_batch,
         )
-    parsed = []
-    for i, raw in enumerate(rows):
-        if isinstance(raw, model):
-            parsed.append(raw)
-            continue
-        try:
-            parsed.append(model.model_validate(raw))
-        except pydantic.ValidationError as e:
-            first = e.errors()[0]
-            where = ".".join(str(p) for p in first["loc"]) or "row"
-            raise ValidationError(
-                f"{what}[{i}].{where}: {first['msg']}", row=i, field=where
-            ) from e
-    return parsed
+    try:
+        # One validator call for the whole list: a loop of model_validate costs
+        # about twice as much per row.
+        return _list_adapter(model).validate_python(list(rows))
+    except pydantic.ValidationError as e:
+        first = min(e.errors(), key=lambda err: err["loc"][0])  # the first bad row
+        i, *field = first["loc"]
+        where = ".".join(str(p) for p in field) or "row"
+        raise ValidationError(f"{what}[{i}].{where}: {first['msg']}", row=i, field=where) from e
+
+
+@functools.cache
+def _list_adapter(model: type[M]) -> TypeAdapter[list[M]]:
+    return TypeAdapter(list[model])  # type: ignore[valid-type]

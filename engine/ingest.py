@@ -111,17 +111,45 @@ class Ingestor:
     # -- engagements ------------------------------------------------------------
     def track_engagements(self, rows: Sequence[Any]) -> EngagementResult:
         engagements = self._parse(EngagementIn, rows, "engagements")
-        missing = self._missing_posts(sorted({e.content_id for e in engagements}))
-        if missing:
-            raise NotFound(f"engagements name unknown content {_list(missing)}", ids=missing)
         # An engagement id is counted once, whether repeated in the batch or seen before.
         unique = list({e.id: e for e in reversed(engagements)}.values())[::-1]
-        known = {r["id"] for r in self.store.read("ingest/find_known_engagements",
-                                                  ids=[e.id for e in unique])}
-        fresh = [e.row() for e in unique if e.id not in known]
+        conflicts = self.store.read("ingest/find_engagement_conflicts",
+                                    post_ids=sorted({e.content_id for e in engagements}),
+                                    ids=[e.id for e in unique])
+        missing = [r["id"] for r in conflicts if r["kind"] == "missing_post"]
+        if missing:
+            raise NotFound(f"engagements name unknown content {_list(missing)}", ids=missing)
+        known = {r["id"] for r in conflicts if r["kind"] == "known"}
+        fresh = [e for e in unique if e.id not in known]
         if fresh:
-            self.store.write("ingest/create_engagements", rows=fresh, decay=self._decay)
+            singles, rows = self._engagement_rows(fresh)
+            self.store.write("ingest/create_engagements", singles=singles, rows=rows,
+                             decay=self._decay)
         return EngagementResult(accepted=len(fresh), duplicates=len(engagements) - len(fresh))
+
+    def _engagement_rows(
+        self, engagements: list[EngagementIn]
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """Rows for create_engagements: (users with one engagement here, the rest).
+
+        A user's rows carry their interest weight decayed to the user's newest
+        engagement in the batch, so the statement can add a user's weights on a tag
+        with sum(). The users with a single engagement need no grouping at all.
+        """
+        as_of: dict[str, int] = {}
+        count: dict[str, int] = {}
+        for e in engagements:
+            count[e.user_id] = count.get(e.user_id, 0) + 1
+            if e.time > as_of.get(e.user_id, -1):
+                as_of[e.user_id] = e.time
+        singles: list[dict[str, Any]] = []
+        rows: list[dict[str, Any]] = []
+        for e in engagements:
+            row = e.row()
+            row["as_of"] = newest = as_of[e.user_id]
+            row["weight"] = e.score / 100.0 * math.exp(self._decay * (e.time - newest))
+            (singles if count[e.user_id] == 1 else rows).append(row)
+        return singles, rows
 
     def track_engagement(self, engagement: Any) -> EngagementResult:
         return self.track_engagements([engagement])

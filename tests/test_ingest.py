@@ -121,6 +121,58 @@ def test_engagements_update_interests_score_weighted_and_decayed(ingest: Ingesto
                     "RETURN count(i) AS n") == [{"n": 0}]
 
 
+def expected_interests(events: list[dict[str, Any]], tags: dict[str, list[str]],
+                       half_life_days: float) -> dict[tuple[str, str], tuple[float, int]]:
+    """The documented formula, straight: (user, tag) -> (weight at updated_at, updated_at)."""
+    by_pair: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for e in events:
+        for tag in tags[e["content_id"]]:
+            by_pair.setdefault((e["user_id"], tag), []).append(e)
+    out = {}
+    for pair, evs in by_pair.items():
+        latest = max(e["time"] for e in evs)
+        out[pair] = (sum(e["score"] / 100 * 2 ** (-(latest - e["time"]) / (half_life_days * DAY))
+                         for e in evs), latest)
+    return out
+
+
+def stored_interests(store: GraphStore) -> dict[tuple[str, str], tuple[float, int]]:
+    rows = q(store, "MATCH (u:User)-[i:INTERESTED_IN]->(t:Tag) "
+                    "RETURN u.id AS u, t.name AS t, i.weight AS w, i.updated_at AS at")
+    return {(r["u"], r["t"]): (r["w"], r["at"]) for r in rows}
+
+
+@pytest.mark.parametrize("split", [1, 2, 100], ids=["one-by-one", "pairs", "one-batch"])
+def test_interest_weights_follow_the_formula_however_events_are_batched(
+        ingest: Ingestor, store: GraphStore, settings: Settings, split: int) -> None:
+    # Overlapping tags, users with one and with several engagements per batch,
+    # the same post twice, and events out of time order.
+    tags = {"a": ["x", "y"], "b": ["y", "z"], "c": ["z"]}
+    ingest.add_activities([{"actor": "conner3400", "foreign_id": f, "tags": t}
+                           for f, t in tags.items()])
+    h = settings.interest_half_life_days
+    events = [
+        {"user_id": "ana", "content_id": "a", "score": 80, "time": T0 + 3 * DAY},
+        {"user_id": "ana", "content_id": "b", "score": 40, "time": T0},
+        {"user_id": "bo", "content_id": "c", "score": 10, "time": T0 + 40 * DAY},
+        {"user_id": "ana", "content_id": "b", "score": 100, "time": T0 + 90 * DAY},
+        {"user_id": "cy", "content_id": "a", "score": 50, "time": T0 + DAY},
+        {"user_id": "bo", "content_id": "b", "score": 30, "time": T0 + 5 * DAY},
+        {"user_id": "cy", "content_id": "a", "score": 70, "time": T0 + 2 * DAY},
+        {"user_id": "ana", "content_id": "c", "score": 20, "time": T0 + 10 * DAY},
+    ]
+    for start in range(0, len(events), split):
+        ingest.track_engagements([{**e, "label": "like"} for e in events[start:start + split]])
+    got = stored_interests(store)
+    want = expected_interests(events, tags, h)
+    assert got.keys() == want.keys()
+    for pair, (weight, at) in want.items():
+        assert got[pair][1] == at, pair
+        assert got[pair][0] == pytest.approx(weight, rel=1e-9), pair
+    rows = q(store, "MATCH ()-[e:ENGAGED]->() RETURN count(e) AS n")
+    assert rows == [{"n": len(events)}]
+
+
 def test_impressions_count_views(ingest: Ingestor, store: GraphStore) -> None:
     n = ingest.track_impressions([
         {"user_id": "john", "content_list": ["picture:1", "picture:2", "picture:1"],

@@ -76,6 +76,22 @@ def test_parameters_are_normalised_at_the_boundary(any_store: GraphStore) -> Non
                      "s": ["x"], "b": True, "m": {"k": [1, "two"]}}]
 
 
+AWKWARD = ['say "hi"', "back\\slash", "ends with \\", 'a \\" pair', "new\nline", "tab\t",
+           "it's", "", "émoji 🎉", "{`x`: 1}", "$x", "CYPHER y=1", "100%s %d"]
+
+
+def test_awkward_strings_round_trip(any_store: GraphStore) -> None:
+    # Batch rows share their keys: the FalkorDB encoder formats them column-wise.
+    rows = [{"s": s, "n": i, "f": i / 4, "b": i % 2 == 0, "none": None, "odd%key": [i]}
+            for i, s in enumerate(AWKWARD)]
+    got = any_store.execute("RETURN $strings AS strings, $rows AS rows, $nested AS nested",
+                            {"strings": AWKWARD, "rows": rows,
+                             "nested": {"deep": [{"s": AWKWARD[0]}, [AWKWARD[1]]]}},
+                            write=False)
+    assert got == [{"strings": AWKWARD, "rows": rows,
+                    "nested": {"deep": [{"s": AWKWARD[0]}, [AWKWARD[1]]]}}]
+
+
 @pytest.mark.parametrize("bad", [math.nan, math.inf, b"bytes", 2**70, object()])
 def test_unstorable_parameters_are_refused(any_store: GraphStore, bad: object) -> None:
     with pytest.raises(ValidationError):
@@ -84,3 +100,9 @@ def test_unstorable_parameters_are_refused(any_store: GraphStore, bad: object) -
 
 def test_reading_an_empty_graph_gives_no_rows(any_store: GraphStore) -> None:
     assert any_store.read("ingest/find_missing_users", ids=[]) == []
+
+
+def test_falkordb_refuses_map_keys_it_cannot_parse(store: GraphStore) -> None:
+    # FalkorDB reads parameters from the query text; a backtick in a key has no escape.
+    with pytest.raises(ValidationError):
+        store.execute("RETURN $m AS m", {"m": {"a`b": 1}}, write=False)

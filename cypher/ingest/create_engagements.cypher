@@ -1,18 +1,42 @@
+// New engagements, one row each; every one also moves its user's INTERESTED_IN
+// weight on each tag of the post (formula in engine/ingest.py). The stored
+// weight is its value at updated_at; late events arrive decayed to it.
+// Two lists, one transaction: $singles holds the users with one engagement in
+// the batch, whose (user, tag) pairs cannot repeat, so they skip the grouping
+// (most of the cost of the interest update). In $rows a user's engagements on
+// one tag are grouped first: row.weight is score/100 already decayed to
+// row.as_of (the user's newest engagement in the batch), so sum() adds them.
+UNWIND $singles AS row
+MATCH (p:Post {id: row.post_id})
+MERGE (u:User {id: row.user_id})
+ON CREATE SET u.created_at = row.at
+CREATE (u)-[:ENGAGED {id: row.id, label: row.label, score: row.score, position: row.position,
+                      feed_id: row.feed_id, location: row.location, at: row.at}]->(p)
+WITH u, p, row
+MATCH (p)-[:TAGGED]->(t:Tag)
+MERGE (u)-[i:INTERESTED_IN]->(t)
+ON CREATE SET i.weight = row.weight, i.updated_at = row.at
+ON MATCH SET
+  i.weight = CASE WHEN row.at > i.updated_at
+                  THEN i.weight * exp($decay * (i.updated_at - row.at)) + row.weight
+                  ELSE i.weight + row.weight * exp($decay * (row.at - i.updated_at)) END,
+  i.updated_at = CASE WHEN row.at > i.updated_at THEN row.at ELSE i.updated_at END
+WITH count(*) AS single_interests
 UNWIND $rows AS row
 MATCH (p:Post {id: row.post_id})
 MERGE (u:User {id: row.user_id})
 ON CREATE SET u.created_at = row.at
-CREATE (u)-[e:ENGAGED]->(p)
-SET e.id = row.id, e.label = row.label, e.score = row.score, e.position = row.position,
-    e.feed_id = row.feed_id, e.location = row.location, e.at = row.at
+CREATE (u)-[:ENGAGED {id: row.id, label: row.label, score: row.score, position: row.position,
+                      feed_id: row.feed_id, location: row.location, at: row.at}]->(p)
 WITH u, p, row
 MATCH (p)-[:TAGGED]->(t:Tag)
-WITH u, t, max(row.at) AS latest, collect({at: row.at, score: row.score}) AS events
+WITH u, t, row.as_of AS as_of, max(row.at) AS latest, sum(row.weight) AS gained
 MERGE (u)-[i:INTERESTED_IN]->(t)
-ON CREATE SET i.weight = 0.0, i.updated_at = latest
-WITH i, events,
-     CASE WHEN latest > i.updated_at THEN latest ELSE i.updated_at END AS until
-SET i.weight = i.weight * exp($decay * (i.updated_at - until))
-      + reduce(acc = 0.0, ev IN events | acc + ev.score / 100.0 * exp($decay * (ev.at - until))),
-    i.updated_at = until
-RETURN count(i) AS interests
+ON CREATE SET i.weight = gained * exp($decay * (as_of - latest)), i.updated_at = latest
+ON MATCH SET
+  i.weight = CASE WHEN latest > i.updated_at
+                  THEN i.weight * exp($decay * (i.updated_at - latest))
+                       + gained * exp($decay * (as_of - latest))
+                  ELSE i.weight + gained * exp($decay * (as_of - i.updated_at)) END,
+  i.updated_at = CASE WHEN latest > i.updated_at THEN latest ELSE i.updated_at END
+RETURN count(*) AS interests

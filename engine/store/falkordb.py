@@ -12,7 +12,7 @@ from falkordb import Edge, FalkorDB, Node, Path
 from engine.errors import StoreError, StoreUnavailable
 from engine.store.base import UNIQUE_KEYS, GraphStore, Row
 from engine.store.embedded import EmbeddedServer
-from engine.store.params import to_params
+from engine.store.falkordb_params import params_header
 from engine.store.queries import QueryLibrary
 from engine.store.schema import SCHEMA
 
@@ -37,12 +37,13 @@ class FalkorDBStore(GraphStore):
         self.timeout_ms = timeout_ms or None
 
     def execute(self, text: str, params: Mapping[str, Any], *, write: bool) -> list[Row]:
-        converted = to_params(params)
+        # The header goes in the query text, so the client must not add its own (params=None).
+        query = params_header(params) + text
         try:
             if write:
-                result = self.graph.query(text, converted, timeout=self.timeout_ms)
+                result = self.graph.query(query, None, timeout=self.timeout_ms)
             else:
-                result = self.graph.ro_query(text, converted, timeout=self.timeout_ms)
+                result = self.graph.ro_query(query, None, timeout=self.timeout_ms)
         except redis.ConnectionError as e:
             raise StoreUnavailable(f"FalkorDB is not reachable: {e}") from e
         except redis.ResponseError as e:

@@ -51,16 +51,30 @@ def to_param(value: Any, path: str = "$") -> Any:
         return to_param(value.value, path)
     if isinstance(value, np.ndarray):
         return [to_param(v, f"{path}[{i}]") for i, v in enumerate(value.tolist())]
+    # Batches are lists of maps of plain values: those pass through without
+    # formatting a path for each (the path is only needed for an error).
     if isinstance(value, Mapping):
-        return {str(k): to_param(v, f"{path}.{k}") for k, v in value.items()}
+        return {str(k): v if _plain(v) else to_param(v, f"{path}.{k}") for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [to_param(v, f"{path}[{i}]") for i, v in enumerate(value)]
+        return [v if _plain(v) else to_param(v, f"{path}[{i}]") for i, v in enumerate(value)]
     if isinstance(value, set | frozenset):
         return [to_param(v, f"{path}[]") for v in sorted(value, key=repr)]
     raise ValidationError(
         f"{path}: values of type {type(value).__name__} cannot be stored in the graph",
         field=path,
     )
+
+
+def _plain(value: Any) -> bool:
+    """A value that converts to itself (exact types: subclasses such as bool or enums do not)."""
+    kind = type(value)
+    if kind is str or value is None:
+        return True
+    if kind is int:
+        return INT64_MIN <= value <= INT64_MAX
+    if kind is float:
+        return math.isfinite(value)
+    return False
 
 
 def to_params(params: Mapping[str, Any]) -> dict[str, Any]:

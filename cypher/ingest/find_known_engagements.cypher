@@ -1,3 +1,0 @@
-UNWIND $ids AS id
-MATCH ()-[e:ENGAGED {id: id}]->()
-RETURN DISTINCT id
