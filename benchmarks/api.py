@@ -1,9 +1,14 @@
 """GraphQL API latency and throughput against `graphfeed serve` on a synthetic world.
 
     python benchmarks/api.py [--users 100000] [--clients 1,8,32] [--duration 30] [--results]
+                             [--graph-uri embedded:///path --graph-name NAME] [--now-ms MS]
 
 1. Loads the demo world (``graphfeed demo --users N --seed S``) into an embedded
    database under --data-dir, once: a marker file remembers it for later runs.
+   ``--graph-uri``/``--graph-name`` use a world that already exists instead (e.g. the
+   one ``benchmarks/recs.py`` built); its counts are read from it. ``--now-ms`` starts
+   the server's clock at that instant (the world's "now": recs.py's world ends on
+   2026-01-01, and its time windows would be empty on today's clock).
 2. Starts ``graphfeed serve`` (production mode, a random secret) as a
    subprocess on a free loopback port and waits for /healthz.
 3. For each client count, runs that many concurrent HTTP clients for
@@ -49,6 +54,24 @@ SUGGEST = """query Suggest($u: ID!) { followSuggestions(userId: $u, first: 10) {
 TRACK = """mutation Track($e: EngagementInput!) {
   trackEngagement(engagement: $e) { accepted duplicates } }"""
 TARGETS_MS = {("feed", 8): 150.0, ("followSuggestions", 8): 80.0}
+
+
+CLOCK_SHIM = """# Written by benchmarks/api.py: the server's clock starts at the world's "now".
+import time as _time
+
+_shift = {now_ms} / 1000.0 - _time.time()
+_real = _time.time
+_time.time = lambda: _real() + _shift
+_time.time_ns = lambda: int((_real() + _shift) * 1e9)
+"""
+
+
+def clock_shim(data_dir: Path, now_ms: int) -> Path:
+    """A directory holding a sitecustomize that shifts time.time for the server process."""
+    shim = data_dir / "clock-shim"
+    shim.mkdir(exist_ok=True)
+    (shim / "sitecustomize.py").write_text(CLOCK_SHIM.format(now_ms=now_ms))
+    return shim
 
 
 def free_port() -> int:
@@ -183,16 +206,39 @@ async def load(base: str, secret: str, clients: int, duration: float, mix: dict[
     return out
 
 
-def engine_baseline(graph_uri: str, users: int, samples: int, seed: int) -> dict[str, Any]:
+def existing_world(graph_uri: str, graph_name: str, users: int, seed: int) -> dict[str, Any]:
+    """The counts of a world loaded before (by this script, recs.py or `graphfeed demo`)."""
+    from engine.settings import Settings
+    from engine.store import open_store
+
+    store = open_store(Settings(graph_uri=graph_uri, graph_name=graph_name),
+                       schema=False)
+    try:
+        count = {k: store.execute(q, {}, write=False)[0]["n"] for k, q in (
+            ("users", "MATCH (u:User) RETURN count(u) AS n"),
+            ("posts", "MATCH (p:Post) RETURN count(p) AS n"),
+            ("follows", "MATCH ()-[f:FOLLOWS]->() RETURN count(f) AS n"),
+            ("engagements", "MATCH ()-[e:ENGAGED]->() RETURN count(e) AS n"))}
+    finally:
+        store.close()
+    if count["users"] < users:
+        raise SystemExit(f"{graph_uri} ({graph_name}) holds {count['users']:,} users, "
+                         f"not {users:,}")
+    return {"seed": seed, **count, "users": users}
+
+
+def engine_baseline(graph_uri: str, users: int, samples: int, seed: int,
+                    graph_name: str | None = None, now_ms: int | None = None) -> dict[str, Any]:
     """The same calls in-process, without HTTP or GraphQL: what the API adds is the rest."""
     from engine.recommend import Recommender
     from engine.settings import Settings
     from engine.store import open_store
 
     settings = Settings(graph_uri=graph_uri)
-    store = open_store(settings)
+    store = open_store(settings, graph=graph_name)
     try:
-        recommender = Recommender(store, settings)
+        recommender = (Recommender(store, settings) if now_ms is None
+                       else Recommender(store, settings, clock=lambda: now_ms))
         rng = np.random.default_rng([seed, 99])
         calls = {"feed": lambda u: recommender.feed(u, 20),
                  "followSuggestions": lambda u: recommender.follow_suggestions(u, 10)}
@@ -259,6 +305,12 @@ def main() -> None:
     parser.add_argument("--mix", default="feed=0.45,followSuggestions=0.35,trackEngagement=0.2")
     parser.add_argument("--baseline", type=int, default=20,
                         help="in-process engine calls per operation after the HTTP runs (0: none)")
+    parser.add_argument("--graph-uri", default=None,
+                        help="serve a world that already exists at this GRAPHFEED_GRAPH_URI")
+    parser.add_argument("--graph-name", default=None,
+                        help="its graph name (GRAPHFEED_GRAPH_NAME; with --graph-uri)")
+    parser.add_argument("--now-ms", type=int, default=None,
+                        help="the server's clock starts at this epoch ms (the world's now)")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out")
     parser.add_argument("--results", action="store_true", help="update benchmarks/RESULTS.md")
     args = parser.parse_args()
@@ -269,10 +321,18 @@ def main() -> None:
     data_dir.mkdir(parents=True, exist_ok=True)
     secret = secrets.token_hex(32)
     env = {k: v for k, v in os.environ.items() if not k.startswith("GRAPHFEED_")}
-    env.update(GRAPHFEED_GRAPH_URI=f"embedded://{data_dir / 'graph'}",
+    env.update(GRAPHFEED_GRAPH_URI=args.graph_uri or f"embedded://{data_dir / 'graph'}",
                GRAPHFEED_API_MODE="production", GRAPHFEED_API_SECRET=secret,
                GRAPHFEED_API_DEMO_USERS="0", PYTHONPATH=str(ROOT))
-    info = ensure_world(data_dir, args.users, args.seed, env)
+    if args.graph_name:
+        env["GRAPHFEED_GRAPH_NAME"] = args.graph_name
+    if args.now_ms is not None:
+        env["PYTHONPATH"] = f"{clock_shim(data_dir, args.now_ms)}{os.pathsep}{ROOT}"
+    if args.graph_uri:
+        info = existing_world(args.graph_uri, args.graph_name or "graphfeed", args.users,
+                              args.seed)
+    else:
+        info = ensure_world(data_dir, args.users, args.seed, env)
     server = Server(data_dir, env)
     try:
         started = server.wait()
@@ -288,7 +348,7 @@ def main() -> None:
     finally:
         server.stop()
     baseline = engine_baseline(env["GRAPHFEED_GRAPH_URI"], args.users, args.baseline,
-                               args.seed) if args.baseline else {}
+                               args.seed, args.graph_name, args.now_ms) if args.baseline else {}
     meta = {"duration": args.duration, "mix": mix, "server_start_s": round(started, 1),
             "machine": f"{os.cpu_count()} cores, {platform.python_implementation()} "
                        f"{platform.python_version()}"}

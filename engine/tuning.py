@@ -28,8 +28,12 @@ class FeedWeights(BaseModel):
     popularity: float = Field(default=0.15, ge=0)  # engagements so far, log-scaled
     trending: float = Field(default=0.2, ge=0)  # engagement velocity over the recent window
     freshness: float = Field(default=0.3, ge=0)  # exponential decay with the post's age
-    # Features of plugged-in candidate sources (CandidateSource.feature -> weight).
-    extra: dict[str, float] = Field(default_factory=dict)
+    # Features of plugged-in candidate sources (CandidateSource.feature -> weight). The
+    # graph sources' (engine.recommend.graph_sources) were chosen on HetRec Last.fm's
+    # validation split, 400 users, grid {0, .25, .5, 1, 2} x {0, .25, .5, 1}: Recall@10
+    # .1928 without them, .2024 with these (benchmarks/RESULTS.md, "Feed quality").
+    extra: dict[str, float] = Field(default_factory=lambda: {
+        "embedding_similarity": 0.5, "community_trend": 0.25})
 
 
 class SuggestWeights(BaseModel):
@@ -46,6 +50,10 @@ class SuggestWeights(BaseModel):
     similar_interests: float = Field(default=0.3, ge=0)  # cosine of the decayed tag interests
     engaged_authors: float = Field(default=0.4, ge=0)  # you engage with their posts (over your top)
     popular: float = Field(default=0.05, ge=0)  # log followers, mostly for cold start
+    # Trained sources (`graphfeed train`): points for a cosine of 1 between the two accounts'
+    # vectors, and for being the most followed account of your community.
+    embedding_neighbours: float = Field(default=0.3, ge=0)
+    same_community: float = Field(default=0.15, ge=0)
 
 
 class RecommendSettings(BaseModel):
@@ -99,6 +107,7 @@ class RecommendSettings(BaseModel):
     suggest_per_seed: int = Field(default=30, ge=1)  # their engagers sampled per seed
     suggest_scored: int = Field(default=50, ge=1)  # best candidates by evidence that get the blend
     suggest_popular: int = Field(default=30, ge=1)
+    suggest_graph_each: int = Field(default=20, ge=1)  # embedding / community candidates each
 
     # -- cursors -------------------------------------------------------------------------
     # Cursors are signed so a tampered one is refused; with a secret key they are also

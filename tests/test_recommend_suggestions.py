@@ -157,3 +157,45 @@ def test_cold_start_suggests_popular_accounts(ingest: Ingestor, rec: Recommender
     assert ids(got)[:2] == ["celeb", "nobody"]
     assert got[0].sources == ("popular",)
     assert got[0].reasons == ("popular: 2 followers",)
+
+
+
+def test_trained_sources_suggest_neighbours_and_community_accounts(
+        store: GraphStore, settings: Settings, ingest: Ingestor) -> None:
+    """Two groups of friends, each engaging with its own group's #tag posts; `me` follows
+    one of the left group. After training, the left group's accounts come with the
+    embedding and community reasons; never `me`, never whom `me` follows, never a rejection."""
+    from engine.learn.config import EmbeddingSettings, TrainSettings
+    from engine.train import train_communities, train_embeddings
+
+    t0 = now_ms() - 2 * HOUR
+    left, right = [f"l{i}" for i in range(6)], [f"r{i}" for i in range(6)]
+    users(ingest, "me", *left, *right)
+    follows(ingest, *[(a, b) for g in (left, right) for a in g for b in g if a != b],
+            ("l0", "r0"), ("me", "l1"))
+    ingest.add_activities([{"actor": a, "foreign_id": f"{a}-p", "tags": [tag], "time": t0 + i}
+                           for g, tag in ((left, "surfing"), (right, "chess"))
+                           for i, a in enumerate(g)])
+    ingest.track_engagements([
+        {"user_id": u, "label": "like", "content_id": f"{a}-p", "score": 60, "time": t0 + 10}
+        for g in (left, right) for u in g for a in g if u != a])
+    rec = Recommender(store, settings)
+    trained = {"embedding_neighbours", "same_community"}
+    before = rec.follow_suggestions("me", 10)
+    assert before and not any(trained & set(s.sources) for s in before)
+
+    small = TrainSettings(embeddings=EmbeddingSettings(dimensions=16))
+    train_communities(store, small)
+    train_embeddings(store, small)
+    rec.suggestion_feedback("me", "l3", accepted=False)
+    after = rec.follow_suggestions("me", 10)
+    assert not {"me", "l1", "l3"} & set(ids(after))
+    community = [s for s in after if "same_community" in s.sources]
+    assert {s.user.id for s in community} == {"l0", "l2", "l4", "l5"}
+    neighbours = [s for s in after if "embedding_neighbours" in s.sources]
+    assert neighbours and neighbours[0].user.id in left
+    # Left-group accounts: followed by l1, like me by the vectors, popular in my community.
+    assert community[0].reasons == ("followed by L1 you follow",
+                                    "follows and engages much like you",
+                                    "popular with people into #surfing like you")
+    assert ids(after)[:4] == [s.user.id for s in community]

@@ -28,6 +28,7 @@ from engine.recommend.candidates import (
 )
 from engine.recommend.features import FeatureAnalyzer
 from engine.recommend.feed import FeedRanker, fingerprint, fingerprints, freshness
+from engine.recommend.graph_sources import register_graph_sources
 from engine.recommend.reasons import feed_reasons
 from engine.recommend.scoring import Scored
 from engine.recommend.suggestions import Suggester
@@ -70,7 +71,7 @@ class Recommender:
         self.clock = clock
         self.settings = settings or get_settings()
         self.config = recommend or self.settings.recommend
-        self.sources = sources or default_sources()
+        self.sources = sources or register_graph_sources(default_sources())
         self.decay = decay_rate(self.settings.interest_half_life_days)
         self.ranker = FeedRanker(store, self.config, self.sources, self.decay)
         self.suggester = Suggester(store, self.config, self.decay)
@@ -168,11 +169,7 @@ class Recommender:
     # -- follow suggestions --------------------------------------------------------------
     def follow_suggestions(self, user_id: str, first: int = 10) -> list[Suggestion]:
         user_id, first = _id(user_id, "user_id"), self._first(first)
-        now = self.clock()
-        affinities = self.store.read("recommend/get_author_affinities", user_id=user_id,
-                                     as_of=now, decay=self.decay,
-                                     engagements=self.config.profile_engagements)
-        return self.suggester.suggest(user_id, first, now, affinities)
+        return self.suggester.suggest(user_id, first, self.clock())
 
     def suggestion_feedback(self, user_id: str, target_id: str, accepted: bool) -> None:
         """Record the answer (latest wins); accepting also follows. Never suggested again."""

@@ -105,7 +105,13 @@ def explore(store: GraphStore, user_id: str, first: int = 20, after: str | None 
 
 
 def rank(store: GraphStore, user_id: str, as_of: int, s: ExploreSettings) -> list[ExplorePost]:
-    """The user's whole Explore ranking as of ``as_of`` (at most ``s.pool`` posts)."""
+    """The user's whole Explore ranking as of ``as_of`` (at most ``s.pool`` posts).
+
+    The per-community lists are computed as of the start of ``as_of``'s snapshot, so a
+    caller with an exact clock (the feed's ``community_trending`` source) shares them with
+    every other member of the community in that snapshot instead of recomputing them."""
+    if s.snapshot_seconds:
+        as_of -= as_of % (s.snapshot_seconds * 1000)
     window = {"as_of": as_of, "since": as_of - int(s.recent_days * 24 * HOUR_MS),
               "window_start": as_of - int(s.window_hours * HOUR_MS), "scan": s.scan,
               "half_life_ms": s.freshness_half_life_hours * HOUR_MS}

@@ -19,6 +19,7 @@ reachable).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 from collections import defaultdict
@@ -32,6 +33,7 @@ from engine.recommend.candidates import (
     SourceRegistry,
     UserContext,
 )
+from engine.recommend.fanout import gather
 from engine.recommend.rerank import diversify
 from engine.recommend.scoring import (
     PostFacts,
@@ -92,16 +94,16 @@ class FeedRanker:
         return rows[0]
 
     def context(self, user_id: str, as_of: int) -> UserContext:
-        activity = self.activity(user_id, as_of)
-        tags: dict[str, float] = {}
-        authors: dict[str, float] = {}
-        if activity["engaged"]:
-            common = {"user_id": user_id, "as_of": as_of, "decay": self.decay,
-                      "engagements": self.settings.profile_engagements}
-            tags = {r["tag"]: float(r["weight"])
-                    for r in self.store.read("recommend/get_tag_interests", **common)}
-            authors = {r["author_id"]: float(r["affinity"])
-                       for r in self.store.read("recommend/get_author_affinities", **common)}
+        # The three reads are independent (an unknown user or one who never engaged
+        # simply gets no interest rows), so they go out together.
+        common = {"user_id": user_id, "as_of": as_of, "decay": self.decay,
+                  "engagements": self.settings.profile_engagements}
+        activity, tag_rows, author_rows = gather([
+            lambda: self.activity(user_id, as_of),
+            lambda: self.store.read("recommend/get_tag_interests", **common),
+            lambda: self.store.read("recommend/get_author_affinities", **common)])
+        tags = {r["tag"]: float(r["weight"]) for r in tag_rows}
+        authors = {r["author_id"]: float(r["affinity"]) for r in author_rows}
         followees = frozenset(activity["followees"])
         return UserContext(user_id=user_id, as_of=as_of, following=len(followees),
                            engaged=int(activity["engaged"]), tags=tags, authors=authors,
@@ -110,8 +112,10 @@ class FeedRanker:
     # -- candidates --------------------------------------------------------------------
     def candidates(self, ctx: UserContext, per_source: int) -> dict[str, list[Candidate]]:
         """Proposals by post id, in the registry's source order."""
-        results = [s.fetch(self.store, ctx, self.settings, per_source)
-                   for s in self.sources if s.applies(ctx)]
+        applicable = [s for s in self.sources if s.applies(ctx)]
+        results: list[list[Candidate]] = gather([
+            functools.partial(s.fetch, self.store, ctx, self.settings, per_source)
+            for s in applicable])
         found: dict[str, list[Candidate]] = defaultdict(list)
         for cands in results:
             for cand in cands:
@@ -122,6 +126,17 @@ class FeedRanker:
         rows = self.store.read("recommend/get_candidate_features", user_id=ctx.user_id,
                                ids=list(ids), as_of=ctx.as_of)
         return {r["id"]: PostFacts.from_row(r, ctx.followees) for r in rows}
+
+    def facts_and_social(self, ctx: UserContext, ids: Sequence[str]
+                         ) -> tuple[dict[str, PostFacts], dict[str, SocialProof]]:
+        """Both at once. The facts (the costliest read of a feed: every candidate's
+        engagers) go in two halves, so the database's reader threads share them; social
+        proof is read for every proposal rather than after the facts filtered them."""
+        half = (len(ids) + 1) // 2
+        first, second, social = gather([lambda: self.facts(ctx, ids[:half]),
+                                        lambda: self.facts(ctx, ids[half:]) if ids[half:] else {},
+                                        lambda: self.social(ctx, ids)])
+        return first | second, social
 
     def social(self, ctx: UserContext, ids: Sequence[str]) -> dict[str, SocialProof]:
         if not ctx.following or not ids:
@@ -194,10 +209,9 @@ class FeedRanker:
         """The top ``pool`` posts for the user, filtered and diversified."""
         proposals = self.candidates(ctx, per_source or self.settings.per_source)
         ids = sorted(proposals)
-        facts = self.facts(ctx, ids)
+        facts, social = self.facts_and_social(ctx, ids)
         kept = [i for i in ids if i in facts and not self.exclusion(
             ctx, facts[i], engaged_only=exclude_engaged_only).any]
-        social = self.social(ctx, kept)
         scored = ordered(self.score(ctx, {i: proposals[i] for i in kept}, facts, social))
         if not diversified:
             return scored[:pool]

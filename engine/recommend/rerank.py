@@ -29,7 +29,11 @@ def similarity_matrix(items: Sequence[Scored]) -> np.ndarray:
             cols.append(vocab.setdefault(tag, len(vocab)))
     tags = np.zeros((n, max(len(vocab), 1)), dtype=np.float32)
     tags[rows, cols] = 1.0
-    inter = tags @ tags.T
+    # einsum's own loop, not `tags @ tags.T`: a BLAS product, even this small, wakes
+    # OpenBLAS's worker threads, which then spin for a while after every call (up to
+    # ~70 ms CPU per feed measured in a caller running feeds in sequence: CPU the
+    # database on the same cores then lacks).
+    inter = np.einsum("ik,jk->ij", tags, tags)
     sizes = tags.sum(axis=1)
     union = sizes[:, None] + sizes[None, :] - inter
     jaccard = np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)

@@ -10,7 +10,13 @@ Sources (each a Cypher query, except the one the feed profile already gives):
   post weighted by 1 / its engagers), or share your strongest tag interests (a
   bounded sample); the overlap of the decayed tag interests (cosine) is then
   measured on every candidate;
+- ``embedding_neighbours``: accounts nearest to yours by the trained vectors
+  (``graphfeed train embeddings``; ``graph_sources.embedding_accounts``);
+- ``same_community``: the most followed accounts of your community
+  (``graphfeed train communities``; ``graph_sources.community_accounts``);
 - ``popular``: authors of the most engaged-with recent posts (cold start).
+
+The two trained sources answer nothing before the first training run.
 
 Score: ``blend`` × the link probability of ``engine.recommend.suggestion_blend``
 (``sigmoid(blend_score(AA, P3, degrees))``, the formula fitted for link
@@ -35,6 +41,8 @@ import numpy as np
 
 from engine.errors import NotFound, ValidationError
 from engine.recommend.candidates import HOUR_MS
+from engine.recommend.fanout import gather
+from engine.recommend.graph_sources import community_accounts, embedding_accounts
 from engine.recommend.reasons import MAX_REASONS, hashtags, people
 from engine.recommend.suggestion_blend import blend_score
 from engine.recommend.types import Suggestion
@@ -43,7 +51,7 @@ from engine.store import GraphStore
 from engine.tuning import RecommendSettings
 
 SOURCES = ("friends_of_friends", "follows_you", "engaged_authors", "similar_interests",
-           "popular")
+           "embedding_neighbours", "same_community", "popular")
 
 
 def link_probability(adamic_adar: np.ndarray, paths3: np.ndarray, user_degree: np.ndarray,
@@ -63,6 +71,9 @@ class _Candidate:
     affinity: float = 0.0
     co_engagement: float = 0.0
     engagements: int = 0  # with their posts: yours (engaged_authors) or anyone's (popular)
+    embedding: float = 0.0  # cosine of the trained vectors (embedding_neighbours)
+    community: float = 0.0  # followers over the community's most followed (same_community)
+    graph_reasons: dict[str, str] = field(default_factory=dict)  # the graph sources' words
 
 
 class Suggester:
@@ -72,13 +83,30 @@ class Suggester:
         self.settings = settings
         self.decay = decay_per_ms
 
-    def suggest(self, user_id: str, first: int, now: int,
-                affinities: Sequence[Mapping[str, Any]]) -> list[Suggestion]:
-        me = self.store.read("recommend/get_users", ids=[user_id])
+    def suggest(self, user_id: str, first: int, now: int) -> list[Suggestion]:
+        cfg = self.settings
+        pool = cfg.suggest_pool
+        read = self.store.read
+        # Every source depends on the user alone, so they go out together (fanout).
+        (me, fof, followers, co_engagers, tag_fans, profile_rows, affinities, embedded,
+         community) = gather([
+            lambda: read("recommend/get_users", ids=[user_id]),
+            lambda: read("suggest/find_friends_of_friends", user_id=user_id,
+                         followees=cfg.followees_scanned, scan=pool + cfg.followees_scanned,
+                         limit=pool),
+            lambda: read("suggest/find_followers_back", user_id=user_id, limit=pool),
+            lambda: read("suggest/find_co_engagers", user_id=user_id, seeds=cfg.suggest_seeds,
+                         per_seed=cfg.suggest_per_seed, limit=pool),
+            lambda: read("suggest/find_tag_fans", user_id=user_id, now=now, decay=self.decay,
+                         tags=cfg.interest_tags, scan=pool),
+            lambda: read("recommend/get_interest_profile", user_id=user_id),
+            lambda: read("recommend/get_author_affinities", user_id=user_id, as_of=now,
+                         decay=self.decay, engagements=cfg.profile_engagements),
+            lambda: embedding_accounts(self.store, user_id, cfg.suggest_graph_each),
+            lambda: community_accounts(self.store, user_id, cfg.suggest_graph_each)])
         if not me:
             raise NotFound(f"unknown user {user_id!r}", ids=[user_id])
         user_degree = int(me[0]["followers"]) + int(me[0]["following"])
-        pool = self.settings.suggest_pool
         found: dict[str, _Candidate] = {}
 
         def get(cid: str, source: str) -> _Candidate:
@@ -87,48 +115,49 @@ class Suggester:
                 cand.sources.append(source)
             return cand
 
-        for r in self.store.read("suggest/find_friends_of_friends", user_id=user_id,
-                                 followees=self.settings.followees_scanned, limit=pool):
+        for r in fof:
             c = get(r["id"], "friends_of_friends")
             c.adamic_adar, c.common, c.via = float(r["adamic_adar"]), int(r["common"]), \
                 tuple(r["names"])
-        for r in self.store.read("suggest/find_followers_back", user_id=user_id, limit=pool):
+        for r in followers:
             get(r["id"], "follows_you")
-        for r in self.store.read("suggest/find_co_engagers", user_id=user_id,
-                                 seeds=self.settings.suggest_seeds,
-                                 per_seed=self.settings.suggest_per_seed, limit=pool):
+        for r in co_engagers:
             get(r["id"], "similar_interests").co_engagement = float(r["similarity"])
-        profile = self._profile(user_id, now)
-        if profile:
-            for r in self.store.read("suggest/find_tag_fans", user_id=user_id,
-                                     tags=[t for t, _ in profile[:self.settings.interest_tags]],
-                                     scan=pool):
-                get(r["id"], "similar_interests")
+        for r in tag_fans:
+            get(r["id"], "similar_interests")
         for a in affinities[:pool]:
             if a["author_id"] != user_id:
                 c = get(a["author_id"], "engaged_authors")
                 c.affinity, c.engagements = float(a["affinity"]), int(a["engagements"])
-        if len(found) < max(first, self.settings.suggest_popular):
-            for r in self.store.read("suggest/find_popular_accounts", user_id=user_id, now=now,
-                                     since=now - int(self.settings.popular_window_hours
-                                                     * HOUR_MS),
-                                     scan=self.settings.popular_scan,
-                                     limit=self.settings.suggest_popular):
+        for cid, cosine, why in embedded:
+            c = get(cid, "embedding_neighbours")
+            c.embedding, c.graph_reasons["embedding_neighbours"] = cosine, why
+        for cid, share, why in community:
+            c = get(cid, "same_community")
+            c.community, c.graph_reasons["same_community"] = share, why
+        if len(found) < max(first, cfg.suggest_popular):
+            for r in read("suggest/find_popular_accounts", user_id=user_id, now=now,
+                          since=now - int(cfg.popular_window_hours * HOUR_MS),
+                          scan=cfg.popular_scan, limit=cfg.suggest_popular):
                 get(r["id"], "popular").engagements = int(r["engagements"])
         found.pop(user_id, None)
         if not found:
             return []
+        profile = self._profile(profile_rows, now)
         ids = self._shortlist(found)
-        stats = {r["id"]: r for r in self.store.read("suggest/get_candidate_stats",
-                                                     user_id=user_id, ids=ids)}
+        # Paths and overlap are read for the whole shortlist, alongside the stats that
+        # filter it, rather than after them: one round of queries instead of two.
+        stat_rows, path_rows, overlap = gather([
+            lambda: read("suggest/get_candidate_stats", user_id=user_id, ids=ids),
+            lambda: read("suggest/count_paths3", user_id=user_id, ids=ids,
+                         followees=cfg.followees_scanned),
+            lambda: self._overlap(user_id, ids, now, profile)])
+        stats = {r["id"]: r for r in stat_rows}
         ids = [i for i in ids if i in stats and not stats[i]["followed"]
                and not stats[i]["feedback"]]
         if not ids:
             return []
-        paths = {r["id"]: int(r["paths3"]) for r in self.store.read(
-            "suggest/count_paths3", user_id=user_id, ids=ids,
-            followees=self.settings.followees_scanned)}
-        overlap = self._overlap(user_id, ids, now, profile)
+        paths = {r["id"]: int(r["paths3"]) for r in path_rows}
         return self._rank(ids, found, stats, paths, overlap, user_degree)[:first]
 
     def _shortlist(self, found: dict[str, _Candidate]) -> list[str]:
@@ -139,14 +168,14 @@ class Suggester:
         def evidence(c: _Candidate) -> float:
             return (math.log1p(c.adamic_adar) + ("follows_you" in c.sources)
                     + c.co_engagement / top_co + c.affinity / top_aff
-                    + 0.01 * math.log1p(c.engagements))
+                    + c.embedding + 0.5 * c.community + 0.01 * math.log1p(c.engagements))
 
         ranked = sorted(found.values(), key=lambda c: (-evidence(c), c.id))
         return sorted(c.id for c in ranked[:self.settings.suggest_scored])
 
-    def _profile(self, user_id: str, now: int) -> list[tuple[str, float]]:
+    def _profile(self, rows: Sequence[Mapping[str, Any]], now: int
+                 ) -> list[tuple[str, float]]:
         """The user's tag interests decayed to ``now``, strongest first."""
-        rows = self.store.read("recommend/get_interest_profile", user_id=user_id)
         decayed = [(r["tag"], float(r["weight"]) * math.exp(self.decay * min(
             0, int(r["updated_at"]) - now))) for r in rows]
         return sorted(decayed, key=lambda t: (-t[1], t[0]))
@@ -187,6 +216,8 @@ class Suggester:
                     cosine, cand.co_engagement / top_co if top_co > 0 else 0.0),
                 "engaged_authors": (w.engaged_authors * cand.affinity / top_affinity
                                     if top_affinity > 0 else 0.0),
+                "embedding_neighbours": w.embedding_neighbours * cand.embedding,
+                "same_community": w.same_community * cand.community,
                 "popular": w.popular * min(1.0, math.log1p(
                     row["followers"] + (cand.engagements if "popular" in sources else 0))
                     / math.log1p(self.settings.popularity_reference)),
@@ -226,6 +257,7 @@ def _reasons(cand: _Candidate, row: Mapping[str, Any], shared: Sequence[str],
         texts["similar_interests"] = "you engage with the same posts"
     if cand.affinity > 0:
         texts["engaged_authors"] = "you often engage with their posts"
+    texts.update(cand.graph_reasons)
     if row["followers"]:
         texts["popular"] = f"popular: {row['followers']:,} followers"
     ranked = sorted((k for k in texts if parts.get(k, 0.0) > 0), key=lambda k: -parts[k])

@@ -140,8 +140,13 @@ class FalkorDBStore(GraphStore):
             self.server.stop()
 
 
+_SCALARS = frozenset({str, int, float, bool})
+
+
 def _plain(value: Any) -> Any:
     """FalkorDB result values as plain Python: maps, lists and scalars."""
+    if value is None or type(value) in _SCALARS:  # most values: skip the isinstance chain
+        return value
     if isinstance(value, Node | Edge):
         return {k: _plain(v) for k, v in value.properties.items()}
     if isinstance(value, Path):

@@ -5,7 +5,7 @@
 // RP3beta idea. Bounded: it starts from the user's $seeds newest engagements (weighted
 // by their score), samples $per_seed engagers of each, continues from the $neighbours
 // most similar users ($per_neighbour of their engagements each) and damps only the
-// $damp_top strongest posts it reached.
+// $damp_top strongest posts it reached. (The FalkorDB sibling samples with subqueries.)
 MATCH (u:User {id: $user_id})-[e1:ENGAGED]->(p:Post)
 WHERE e1.at <= $as_of
 WITH u, p, max(e1.at) AS last, max(e1.score) AS liking

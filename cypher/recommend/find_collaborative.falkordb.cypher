@@ -1,0 +1,37 @@
+// Candidate source "collaborative": people who engaged with what you engaged with also
+// engaged with ... The 3-hop walk (u)-[:ENGAGED]->(p)<-[:ENGAGED]-(v)-[:ENGAGED]->(q),
+// each hop normalised by the degree it leaves (random-walk transition probabilities to
+// the power $alpha), the post reached damped by its popularity to the power $beta: the
+// RP3beta idea. Bounded: it starts from the user's $seeds newest engagements (weighted
+// by their score), samples $per_seed engagers of each, continues from the $neighbours
+// most similar users ($per_neighbour of their engagements each) and damps only the
+// $damp_top strongest posts it reached.
+// FalkorDB: the samples are subqueries with a LIMIT, so a popular seed's or a heavy user's
+// engagements are not all collected first; an anonymous ENGAGED hop yields each
+// user-post pair once (the edges of several labels collapse), so count(x) is exact.
+MATCH (u:User {id: $user_id})-[e1:ENGAGED]->(p:Post)
+WHERE e1.at <= $as_of
+WITH u, p, max(e1.at) AS last, max(e1.score) AS liking
+ORDER BY last DESC, p.id
+LIMIT $seeds
+OPTIONAL MATCH (p)<-[:ENGAGED]-(x:User)
+WITH u, p, liking, count(x) AS dp
+CALL { WITH p MATCH (p)<-[:ENGAGED]-(v:User) RETURN v LIMIT $per_seed }
+WITH u, v, liking, dp
+WHERE v <> u
+WITH u, v, sum(liking / 100.0 / dp ^ $alpha) AS similarity
+ORDER BY similarity DESC, v.id
+LIMIT $neighbours
+OPTIONAL MATCH (v)-[:ENGAGED]->(y:Post)
+WITH u, v, similarity, count(y) AS dv
+CALL { WITH v MATCH (v)-[:ENGAGED]->(q:Post) RETURN q LIMIT $per_neighbour }
+WITH u, q, sum(similarity / dv ^ $alpha) AS mass, count(*) AS via
+WHERE q.removed_at IS NULL AND q.author_id <> $user_id AND NOT (u)-[:ENGAGED]->(q)
+WITH q, mass, via
+ORDER BY mass DESC, q.id
+LIMIT $damp_top
+OPTIONAL MATCH (q)<-[:ENGAGED]-(x:User)
+WITH q, mass, via, count(x) AS dq
+RETURN q.id AS id, mass / (1.0 + dq) ^ $beta AS score, via
+ORDER BY score DESC, id
+LIMIT $limit
