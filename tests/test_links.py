@@ -22,7 +22,8 @@ from engine.evaluate.link_split import (
     split_links,
     training_pairs,
 )
-from engine.evaluate.links import evaluate_links, run_protocol
+from engine.evaluate.links import evaluate_links, node2vec_params, run_protocol
+from engine.learn.config import EmbeddingSettings
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 FACEBOOK = DATA / "snap_ego_facebook" / "facebook_combined.txt"
@@ -171,6 +172,25 @@ def test_evaluate_links_rejects_unknown_method_and_stray_operator(edge_file):
         evaluate_links(edge_file, "adamic-adar", operator="hadamard")
     with pytest.raises(ValidationError, match="refit"):
         evaluate_links(edge_file, "blend", refit_all=True)
+
+
+def test_node2vec_runs_graphfeeds_training_defaults_unless_asked_for_the_papers():
+    ours = EmbeddingSettings()
+    default = node2vec_params({})
+    assert (default.walk_length, default.window, default.walks_per_node, default.dimensions) \
+        == (ours.walk_length, ours.window, ours.walks_per_node, ours.dimensions)
+    paper = node2vec_params({"preset": "paper", "p": 0.5})
+    assert (paper.walk_length, paper.window, paper.walks_per_node, paper.p) == (80, 10, 10, 0.5)
+    assert node2vec_params({"window": 3}).walk_length == ours.walk_length
+    with pytest.raises(ValidationError, match="preset"):
+        node2vec_params({"preset": "deepwalk"})
+
+
+def test_node2vec_reports_the_walk_settings_it_used(edge_file):
+    result = evaluate_links(edge_file, "node2vec", dimensions=8, walks_per_node=2,
+                            preset="paper", deterministic=True)
+    assert result["embedding"]["walk_length"] == 80 and result["embedding"]["window"] == 10
+    assert result["params"]["preset"] == "paper" and 0.0 <= result["auc"] <= 1.0
 
 
 def test_blend_refit_learns_weights_from_the_residual_graph(edge_file):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -244,3 +245,79 @@ def test_embedding_candidate_sources(store: GraphStore, settings: Settings) -> N
     accounts = embedding_accounts(store, "l1", 5)
     assert accounts and accounts[0][0] in LEFT and "l1" not in {a for a, _, _ in accounts}
     assert {a for a, _, _ in accounts} <= {"l2", "newbie", *RIGHT}  # not followed by l1
+
+
+def test_the_default_feed_proposes_embedding_neighbours_once_trained(
+        store: GraphStore, settings: Settings) -> None:
+    from engine.recommend import Recommender
+    from engine.recommend.graph_sources import EmbeddingNeighbourPosts
+
+    ing = load_world(store, settings)
+    ing.upsert_users([{"id": "newbie"}])
+    # Two engagements at the same time: the stronger one seeds the embedding source.
+    ing.track_engagements([
+        {"user_id": "newbie", "label": "like", "content_id": "l1-p", "score": 90,
+         "time": T0 + 20},
+        {"user_id": "newbie", "label": "like", "content_id": "r1-p", "score": 10,
+         "time": T0 + 20}])
+    now = T0 + 3_600_000
+    rec = Recommender(store, settings, clock=lambda: now)
+    assert {"embedding_posts", "embedding_authors", "community_trending"} <= set(
+        s.name for s in rec.sources)
+    ctx = rec.ranker.context("newbie", now)
+
+    def proposed_by(source: str, per_source: int = 10) -> set[str]:
+        found = rec.ranker.candidates(ctx, per_source)
+        return {pid for pid, cands in found.items() if any(c.source == source for c in cands)}
+
+    assert proposed_by("embedding_posts") == set()  # before training: nothing, no error
+    assert rec.feed("newbie").items  # and the feed still ranks with the other sources
+    train_embeddings(store, SMALL)
+    rec.sources.register(EmbeddingNeighbourPosts(seeds=1), replace=True)
+    near = proposed_by("embedding_posts", 3)
+    assert near and all(p.startswith("l") for p in near)  # l1-p's group, not r1-p's
+    items = rec.feed("newbie", first=20).items
+    assert any("embedding_posts" in i.sources for i in items)
+
+
+def write_tiny_hetrec(folder: Path) -> None:
+    """Two taste groups of 8 users, each listening to 8 of its group's 12 artists."""
+    rng = np.random.default_rng(0)
+    listens, friends, tagged = [], [], []
+    for group in (0, 1):
+        users = [group * 100 + i for i in range(1, 9)]
+        artists = [group * 100 + a for a in range(1, 13)]
+        for u in users:
+            for a in rng.choice(artists, size=8, replace=False).tolist():
+                listens.append(f"{u}\t{a}\t{int(rng.integers(1, 500))}")
+                tagged.append(f"{u}\t{a}\t{group + 1}\t1\t1\t2010")
+            friends += [f"{u}\t{v}" for v in users if v != u]
+    (folder / "user_artists.dat").write_text("userID\tartistID\tweight\n" + "\n".join(listens))
+    (folder / "user_friends.dat").write_text("userID\tfriendID\n" + "\n".join(friends))
+    (folder / "user_taggedartists.dat").write_text(
+        "userID\tartistID\ttagID\tday\tmonth\tyear\n" + "\n".join(tagged))
+    (folder / "tags.dat").write_text("tagID\ttagValue\n1\tjazz\n2\tmetal\n")
+
+
+def test_evaluate_feed_trains_and_reports_the_feed_with_and_without_graph_sources(
+        tmp_path: Path, settings: Settings) -> None:
+    from engine.evaluate.feed import evaluate_feed, tuning_grid, write_report
+
+    write_tiny_hetrec(tmp_path)
+    s = settings.model_copy(update={"train": SMALL})
+    grid = tuning_grid(s.recommend.weights)
+    result = evaluate_feed(tmp_path, settings=s, target="valid", variants=grid, progress=False)
+    assert result["target"] == "valid" and result["graph_sources"] is True
+    assert result["trained"]["embeddings"]["nodes"]["Post"] == 24
+    assert result["trained"]["communities"]["communities"] == 2
+    assert {"feed", "feed_without_graph", "popularity"} <= set(result)
+    assert set(result["variants"]) == set(grid)
+    proposed = set(result["top10_sources"])
+    assert {"embedding_posts", "community_trending"} <= proposed
+    # The taste groups are disjoint: any ranker that uses them beats popularity.
+    assert result["feed"]["recall@10"] >= result["popularity"]["recall@10"]
+    json_path, png_path = write_report(result, tmp_path / "out")
+    assert json_path.name.endswith("-valid.json") and png_path.stat().st_size > 0
+    plain = evaluate_feed(tmp_path, settings=s, graph=False, progress=False)
+    assert "feed_without_graph" not in plain and plain["trained"] == {}
+    assert not {"embedding_posts", "community_trending"} & set(plain["top10_sources"])

@@ -39,7 +39,8 @@ def _parse_value(text: str) -> Any:
 @click.option("--seed", default=0, show_default=True, type=int)
 @click.option("--param", "-P", "raw_params", multiple=True, metavar="KEY=VALUE",
               help="Method parameter, repeatable: p=0.5, q=2, dimensions=64, "
-                   "weights=0,1,1 (fastrp), refit=true (blend).")
+                   "preset=paper (node2vec: l=80, k=10 instead of graphfeed's training "
+                   "defaults), weights=0,1,1 (fastrp), refit=true (blend).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def links(edges_path: Path, method: str, operator: str | None, seed: int,
           raw_params: tuple[str, ...], as_json: bool) -> None:

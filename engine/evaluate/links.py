@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from engine.evaluate.link_split import (
     split_links,
     training_pairs,
 )
+from engine.learn.config import EmbeddingSettings
 from engine.learn.edge_features import OPERATORS, score_pairs_with_embedding
 from engine.learn.fastrp import FastRPParams, fastrp_embedding
 from engine.learn.linkpred import HEURISTICS, pair_features
@@ -92,21 +94,46 @@ def _embedding(name: str) -> Scorer:
               params: dict[str, Any]) -> tuple[np.ndarray, dict[str, Any]]:
         seed = int(rng.integers(0, 2**31 - 1))
         options = {k: v for k, v in params.items() if k != "progress"}
-        fields = Node2VecParams.__dataclass_fields__ if name == "node2vec" \
-            else FastRPParams.__dataclass_fields__
-        _reject_unknown(name, options, tuple(fields))
+        fields = (*Node2VecParams.__dataclass_fields__, "preset") if name == "node2vec" \
+            else tuple(FastRPParams.__dataclass_fields__)
+        _reject_unknown(name, options, fields)
         started = time.perf_counter()
+        used: dict[str, object]
         if name == "node2vec":
-            embedding = node2vec_embedding(split.residual, Node2VecParams(**options), seed=seed,
+            n2v = node2vec_params(options)
+            used = n2v.as_dict()
+            embedding = node2vec_embedding(split.residual, n2v, seed=seed,
                                            progress=bool(params.get("progress")))
         else:
-            embedding = fastrp_embedding(split.residual, _fastrp_params(options), seed=seed)
+            frp = _fastrp_params(options)
+            used = frp.as_dict()
+            embedding = fastrp_embedding(split.residual, frp, seed=seed)
         embed_seconds = time.perf_counter() - started
         train, labels = training_pairs(split, rng)
         scores = score_pairs_with_embedding(embedding, train, labels, split.test_pairs,
                                             operator, seed=seed)
-        return scores, {"embed_seconds": round(embed_seconds, 2), "n_train": len(train)}
+        return scores, {"embed_seconds": round(embed_seconds, 2), "n_train": len(train),
+                        "embedding": used}
     return score
+
+
+NODE2VEC_PRESETS = ("graphfeed", "paper")
+
+
+def node2vec_params(options: dict[str, Any]) -> Node2VecParams:
+    """``preset`` (graphfeed: `graphfeed train`'s ``EmbeddingSettings`` walks and window;
+    paper: the node2vec paper's d=128, r=10, l=80, k=10), then the other options on top."""
+    options = dict(options)
+    preset = str(options.pop("preset", "graphfeed"))
+    if preset not in NODE2VEC_PRESETS:
+        raise ValidationError(f"unknown node2vec preset {preset!r}: use one of "
+                              + ", ".join(NODE2VEC_PRESETS), preset=preset)
+    base = Node2VecParams()
+    if preset == "graphfeed":
+        ours = EmbeddingSettings()
+        base = replace(base, dimensions=ours.dimensions, walks_per_node=ours.walks_per_node,
+                       walk_length=ours.walk_length, window=ours.window, p=ours.p, q=ours.q)
+    return replace(base, **options)
 
 
 def _fastrp_params(params: dict[str, Any]) -> FastRPParams:
@@ -129,7 +156,8 @@ def evaluate_links(edges_path: str | Path, method: str, seed: int = 0,
 
     ``operator`` (hadamard, average, l1, l2) applies to the embedding methods
     only and defaults to hadamard; ``params`` go to the method (node2vec:
-    ``Node2VecParams`` fields; fastrp: ``FastRPParams`` fields, ``weights``
+    ``Node2VecParams`` fields over ``preset`` - graphfeed, the default: the walks and
+    window `graphfeed train` uses; paper: l=80, k=10; fastrp: ``FastRPParams`` fields, ``weights``
     as "0,1,1"; blend: ``refit=True`` fits the weights on this residual graph).
     """
     if method not in SCORERS:

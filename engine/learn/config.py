@@ -36,7 +36,9 @@ class EmbeddingSettings(BaseModel):
     fastrp_weights: tuple[float, ...] = (0.0, 1.0, 1.0, 1.0)
     fastrp_normalization: float = -0.5  # β
     fastrp_self_loops: float = 0.0
-    # node2vec (walks + skip-gram): slower; for offline comparisons.
+    # node2vec (walks + skip-gram): slower; for offline comparisons. l=40, k=5 gave .992
+    # hadamard AUC on Facebook (seeds 0-2) vs .988 for the paper's l=80, k=10, in ~1/2
+    # the time (benchmarks/RESULTS.md); `graphfeed evaluate links` runs these too.
     walks_per_node: int = Field(default=10, ge=1)
     walk_length: int = Field(default=40, ge=2)
     window: int = Field(default=5, ge=1)
