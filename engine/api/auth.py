@@ -20,6 +20,7 @@ import time
 from dataclasses import dataclass
 
 import jwt
+from pydantic import SecretStr
 
 from engine.api.errors import Unauthenticated
 from engine.api.settings import ApiSettings
@@ -53,13 +54,18 @@ class Principal:
 BACKEND = Principal(None)
 
 
+def derive_key(secret: SecretStr, label: str) -> bytes:
+    """A key for one purpose (``label``) derived from the server secret: one secret to
+    configure, and a key leaked from one purpose opens no other."""
+    return hmac.new(secret.get_secret_value().encode(), label.encode(), hashlib.sha256).digest()
+
+
 def token_key(settings: ApiSettings) -> bytes:
     if settings.jwt_secret is not None:
         return settings.jwt_secret.get_secret_value().encode()
     if settings.secret is None:
         raise ConfigError("user tokens need GRAPHFEED_API_SECRET (or GRAPHFEED_API_JWT_SECRET)")
-    return hmac.new(settings.secret.get_secret_value().encode(), b"graphfeed user tokens v1",
-                    hashlib.sha256).digest()
+    return derive_key(settings.secret, "graphfeed user tokens v1")
 
 
 def issue_token(settings: ApiSettings, user_id: str, ttl_s: int | None = None) -> str:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -35,8 +33,9 @@ def _with_cursor_key(settings: Settings, api: ApiSettings) -> Settings:
     """Unforgeable page cursors without a second secret: derived from the server's own."""
     if settings.recommend.cursor_key is not None or api.secret is None:
         return settings
-    key = hmac.new(api.secret.get_secret_value().encode(), b"graphfeed cursors v1",
-                   hashlib.sha256).hexdigest()
+    from engine.api.auth import derive_key
+
+    key = derive_key(api.secret, "graphfeed cursors v1").hex()
     recommend = settings.recommend.model_copy(update={"cursor_key": SecretStr(key)})
     return settings.model_copy(update={"recommend": recommend})
 
