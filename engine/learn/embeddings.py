@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -270,33 +270,43 @@ def embed_new_nodes(store: GraphStore, s: EmbeddingSettings, *, limit: int = 10_
     if run is None:
         return NewNodeReport(0, 0, 0, 0.0)
     since = since_ms if since_ms is not None else (run.started_at or 0)
-    weights = {"follow_weight": s.follow_weight, "engagement_weight": s.engagement_weight,
-               "posted_weight": s.posted_weight, "tag_weight": s.tag_weight}
+    version = run.version
     users = [r["id"] for r in store.read("learn/find_unembedded_users", limit=limit)]
     posts = [r["id"] for r in store.read("learn/find_unembedded_posts", since=since,
                                          limit=limit)]
-    done_users = done_posts = skipped = 0
-    for chunk in _chunks(users, batch_size):
-        rows = store.read("learn/get_user_neighbourhoods", ids=chunk, cap=cap,
-                          follow_weight=weights["follow_weight"],
-                          engagement_weight=weights["engagement_weight"],
-                          posted_weight=weights["posted_weight"])
-        out, missed = _from_neighbours(rows, run.version)
-        skipped += missed
-        if out:
-            done_users += int(store.write("learn/set_new_user_vectors", rows=out,
-                                          version=run.version)[0]["written"])
-    for chunk in _chunks(posts, batch_size):
-        rows = store.read("learn/get_post_neighbourhoods", ids=chunk, cap=cap,
-                          posted_weight=weights["posted_weight"],
-                          tag_weight=weights["tag_weight"],
-                          engagement_weight=weights["engagement_weight"])
-        out, missed = _from_neighbours(rows, run.version)
-        skipped += missed
-        if out:
-            done_posts += int(store.write("learn/set_new_post_vectors", rows=out,
-                                          version=run.version)[0]["written"])
+    # Each kind reads its neighbourhood with the edge weights training gave those edges.
+    done_users, missed_users = _embed_from_neighbours(
+        users, batch_size, version,
+        read=lambda chunk: store.read(
+            "learn/get_user_neighbourhoods", ids=chunk, cap=cap,
+            follow_weight=s.follow_weight, engagement_weight=s.engagement_weight,
+            posted_weight=s.posted_weight),
+        write=lambda out: store.write("learn/set_new_user_vectors", rows=out,
+                                      version=version))
+    done_posts, missed_posts = _embed_from_neighbours(
+        posts, batch_size, version,
+        read=lambda chunk: store.read(
+            "learn/get_post_neighbourhoods", ids=chunk, cap=cap,
+            posted_weight=s.posted_weight, tag_weight=s.tag_weight,
+            engagement_weight=s.engagement_weight),
+        write=lambda out: store.write("learn/set_new_post_vectors", rows=out,
+                                      version=version))
+    skipped = missed_users + missed_posts
     return NewNodeReport(done_users, done_posts, skipped, time.perf_counter() - start)
+
+
+def _embed_from_neighbours(
+        ids: Sequence[str], batch_size: int, version: int,
+        read: Callable[[list[str]], list[dict[str, Any]]],
+        write: Callable[[list[dict[str, Any]]], list[dict[str, Any]]]) -> tuple[int, int]:
+    """(written, skipped) for ``ids`` of one kind, ``read`` and ``write`` batch by batch."""
+    written = skipped = 0
+    for chunk in _chunks(ids, batch_size):
+        out, missed = _from_neighbours(read(chunk), version)
+        skipped += missed
+        if out:
+            written += int(write(out)[0]["written"])
+    return written, skipped
 
 
 def _from_neighbours(rows: list[dict[str, Any]], version: int
