@@ -7,12 +7,13 @@ from collections.abc import Mapping
 from typing import Any
 
 import redis
-from falkordb import Edge, FalkorDB, Node, Path
+from falkordb import FalkorDB
 
 from engine.errors import StoreError, StoreUnavailable
 from engine.store.base import UNIQUE_KEYS, GraphStore, Row
 from engine.store.embedded import EmbeddedServer
 from engine.store.falkordb_params import params_header
+from engine.store.falkordb_reply import rows
 from engine.store.queries import QueryLibrary
 from engine.store.schema import SCHEMA
 
@@ -37,22 +38,21 @@ class FalkorDBStore(GraphStore):
         self.timeout_ms = timeout_ms or None
 
     def execute(self, text: str, params: Mapping[str, Any], *, write: bool) -> list[Row]:
-        # The header goes in the query text, so the client must not add its own (params=None).
-        query = params_header(params) + text
+        # The command the client would send, sent past its result parser: the compact
+        # reply converts straight to rows (engine/store/falkordb_reply.py).
+        command: list[str | int] = [
+            "GRAPH.QUERY" if write else "GRAPH.RO_QUERY", self.graph_name,
+            params_header(params) + text, "--compact"]
+        if self.timeout_ms is not None:
+            command += ["timeout", self.timeout_ms]
         try:
-            if write:
-                result = self.graph.query(query, None, timeout=self.timeout_ms)
-            else:
-                result = self.graph.ro_query(query, None, timeout=self.timeout_ms)
+            return rows(self.db.connection.execute_command(*command), self.graph)
         except redis.ConnectionError as e:
             raise StoreUnavailable(f"FalkorDB is not reachable: {e}") from e
         except redis.ResponseError as e:
             if "empty key" in str(e) and not write:
                 return []  # reading a graph that has no data yet
             raise StoreError(f"FalkorDB rejected the query: {e}") from e
-        names = [column[1] for column in result.header]
-        return [dict(zip(names, (_plain(v) for v in row), strict=True))
-                for row in result.result_set]
 
     def apply_schema(self) -> list[str]:
         made = []
@@ -138,21 +138,3 @@ class FalkorDBStore(GraphStore):
         self.db.connection.close()
         if self.server is not None:
             self.server.stop()
-
-
-_SCALARS = frozenset({str, int, float, bool})
-
-
-def _plain(value: Any) -> Any:
-    """FalkorDB result values as plain Python: maps, lists and scalars."""
-    if value is None or type(value) in _SCALARS:  # most values: skip the isinstance chain
-        return value
-    if isinstance(value, Node | Edge):
-        return {k: _plain(v) for k, v in value.properties.items()}
-    if isinstance(value, Path):
-        return [_plain(n) for n in value.nodes()]
-    if isinstance(value, Mapping):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
