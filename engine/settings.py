@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     neo4j_database: str | None = None
     embedded_fsync: Literal["always", "everysec", "no"] = "everysec"
     embedded_start_timeout_s: float = Field(default=120.0, gt=0)
+    # FalkorDB's execution-plan cache per graph (its CACHE_SIZE; the embedded server
+    # only): it must hold every query the server runs, or plans are rebuilt per request.
+    embedded_plan_cache: int = Field(default=256, ge=1, le=100_000)
     query_timeout_ms: int = Field(default=0, ge=0)  # 0: the database's own default
 
     # --- ingestion -----------------------------------------------------------

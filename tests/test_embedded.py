@@ -96,3 +96,22 @@ def test_restart_is_fast_after_compaction(tmp_path: Path) -> None:
     finally:
         again.close()
 
+
+
+def test_plan_cache_holds_every_query_of_a_request(tmp_path: Path) -> None:
+    settings = Settings(graph_uri=f"embedded://{tmp_path}", embedded_plan_cache=64)
+    store = open_store(settings)
+    try:
+        conn = store.db.connection  # type: ignore[attr-defined]
+        assert conn.execute_command("GRAPH.CONFIG", "GET", "CACHE_SIZE") == ["CACHE_SIZE", 64]
+        # More distinct queries than FalkorDB's default of 25, in turns: with 25 plans
+        # every one would be evicted before its next turn.
+        queries = [f"RETURN $x + {i} AS y" for i in range(40)]
+        for query in queries:
+            store.execute(query, {"x": 1}, write=False)
+        for query in queries:
+            reply = conn.execute_command("GRAPH.RO_QUERY", store.graph_name,  # type: ignore[attr-defined]
+                                         f"CYPHER x=2 {query}", "--compact")
+            assert "Cached execution: 1" in reply[-1]
+    finally:
+        store.close()

@@ -63,7 +63,8 @@ def _embedded(settings: Settings, uri: str, graph: str, queries: QueryLibrary) -
     if not raw:
         raise ConfigError("embedded:// needs a data directory, e.g. embedded://./var/graph")
     server = start_or_attach(Path(raw), fsync=settings.embedded_fsync,
-                             timeout=settings.embedded_start_timeout_s)
+                             timeout=settings.embedded_start_timeout_s,
+                             plan_cache=settings.embedded_plan_cache)
     if server.owner:
         atexit.register(server.stop)
     db = FalkorDB(unix_socket_path=str(server.socket_path))
