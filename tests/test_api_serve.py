@@ -3,7 +3,8 @@
 Development mode on a fresh embedded database: the demo world is loaded into
 the empty graph, access is open, GraphiQL answers at /graphql, /healthz and
 /metrics work, the running schema equals graphql/schema.graphql, and SIGTERM
-shuts the server and its database down cleanly.
+shuts the server and its database down cleanly. Production with several worker
+processes shares one database, which stops with the server.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from api_server import free_port
 
 from engine.api.export import export
 from engine.api.schema import sdl
+from engine.api.settings import ApiSettings
+from engine.errors import ConfigError
 from graphql import (
     build_client_schema,
     build_schema,
@@ -127,3 +130,48 @@ def test_sigterm_stops_server_and_its_database(served: tuple[str, subprocess.Pop
     while Path(f"/proc/{db_pid}").exists() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not Path(f"/proc/{db_pid}").exists(), "the embedded database outlived the server"
+
+
+def test_several_workers_share_one_database(tmp_path: Path) -> None:
+    port, secret = free_port(), "s" * 40
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GRAPHFEED_")}
+    env.update(GRAPHFEED_GRAPH_URI=f"embedded://{tmp_path / 'graph'}",
+               GRAPHFEED_API_MODE="production", GRAPHFEED_API_SECRET=secret,
+               GRAPHFEED_API_WORKERS="2")
+    with open(tmp_path / "serve.log", "wb") as log:
+        proc = subprocess.Popen([sys.executable, "-c", SERVE, "serve", "--port", str(port)],
+                                cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            base, deadline = f"http://127.0.0.1:{port}", time.monotonic() + 90
+            while True:
+                try:
+                    if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                assert proc.poll() is None and time.monotonic() < deadline, \
+                    (tmp_path / "serve.log").read_text(errors="replace")[-3000:]
+                time.sleep(0.1)
+            children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+            commands = [Path(f"/proc/{c}/cmdline").read_bytes() for c in children]
+            workers = [c for c in commands if b"spawn_main" in c and b"resource_tracker" not in c]
+            assert len(workers) == 2, commands
+            for i in range(6):  # each answer comes from one of the workers
+                answer = httpx.post(f"{base}/graphql", headers={"x-graphfeed-secret": secret},
+                                    json={"query": f'{{ user(id: "u{i}") {{ id }} }}'})
+                assert answer.json()["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+            db_pid = int((tmp_path / "graph" / "falkordb.pid").read_text())
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(60)
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{db_pid}").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not Path(f"/proc/{db_pid}").exists(), "the embedded database outlived the server"
+
+
+def test_development_mode_runs_one_process() -> None:
+    # Each development server would load the demo world into the same empty graph.
+    with pytest.raises(ConfigError, match="GRAPHFEED_API_WORKERS"):
+        ApiSettings(mode="development", workers=2).check_can_serve()
+    ApiSettings(mode="production", secret="s" * 32, workers=2).check_can_serve()

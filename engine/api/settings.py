@@ -53,6 +53,9 @@ class ApiSettings(BaseSettings):
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
     # --- serving -----------------------------------------------------------------
+    # Server processes (production only). One process runs Python on one core at a time
+    # (the GIL); more use more cores but each holds its own pools, metrics and like model.
+    workers: int = Field(1, ge=1, le=64)
     store_threads: int = Field(16, ge=1, le=256)  # concurrent store calls (worker threads)
     recommend_threads: int = Field(4, ge=1, le=256)  # concurrent feeds/suggestions/analyses
     # How often (seconds) the server looks for a newer like model under model_dir/likes.
@@ -90,7 +93,10 @@ class ApiSettings(BaseSettings):
         return not self.development or self.secret is not None
 
     def check_can_serve(self) -> None:
-        """Refuse to start a production server nobody could authenticate against."""
+        """Refuse to start a production server nobody could authenticate against, or
+        several development servers (each would load the demo world into an empty graph)."""
+        if self.development and self.workers > 1:
+            raise ConfigError("GRAPHFEED_API_WORKERS > 1 needs GRAPHFEED_API_MODE=production")
         if not self.development and self.secret is None:
             raise ConfigError(
                 "GRAPHFEED_API_SECRET is not set: a production server needs a secret for "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 from pydantic import SecretStr
@@ -15,6 +15,7 @@ from engine.settings import Settings
 
 if TYPE_CHECKING:
     from engine.api.settings import ApiSettings
+    from engine.store.embedded import EmbeddedServer
 
 
 def _api_settings() -> tuple[Settings, ApiSettings]:
@@ -75,8 +76,43 @@ def serve(host: str | None, port: int | None, access_log: bool, graceful_timeout
         click.echo(f"graphfeed: DEVELOPMENT mode, {access}; GraphiQL at "
                    f"http://{host}:{port}/graphql. Set GRAPHFEED_API_MODE=production "
                    "to deploy.", err=True)
-    uvicorn.run(app, host=host, port=port, access_log=access_log, log_level=log_level,
-                lifespan="on", server_header=False, timeout_graceful_shutdown=graceful_timeout)
+    options: dict[str, Any] = {
+        "host": host, "port": port, "access_log": access_log, "log_level": log_level,
+        "lifespan": "on", "server_header": False, "timeout_graceful_shutdown": graceful_timeout}
+    if api.workers == 1:
+        uvicorn.run(app, **options)
+        return
+    # Several processes: each builds its app from the same settings (worker_app). The
+    # embedded database is started here, so every worker attaches to it and none stops it
+    # while the others still serve.
+    database = _start_embedded(settings)
+    try:
+        uvicorn.run("engine.cli.serve:worker_app", factory=True, workers=api.workers, **options)
+    finally:
+        if database is not None:
+            database.stop()
+
+
+def worker_app() -> Any:
+    """The app of one of several server processes (uvicorn imports it by name)."""
+    from engine.api.app import create_app
+
+    settings, api = _api_settings()
+    return create_app(settings, api)
+
+
+def _start_embedded(settings: Settings) -> EmbeddedServer | None:
+    if not settings.graph_uri.startswith("embedded://"):
+        return None
+    from engine.store.embedded import start_or_attach
+
+    try:
+        return start_or_attach(Path(settings.graph_uri.removeprefix("embedded://")),
+                               fsync=settings.embedded_fsync,
+                               timeout=settings.embedded_start_timeout_s,
+                               plan_cache=settings.embedded_plan_cache)
+    except GraphfeedError as e:
+        raise click.ClickException(e.message) from e
 
 
 @main.command()
