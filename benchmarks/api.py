@@ -17,7 +17,9 @@
    p95, p99 per operation and the error count.
 
 The clients run on the same machine as the server (and its database), so they
-take CPU from it: the numbers are a floor for a separate load generator.
+take CPU from it: the numbers are a floor for a separate load generator. Each
+run also reports the CPU per request of the server, the embedded database and
+the load generator itself (``cpu_ms_per_request``).
 Writes JSON to --out and, with --results, replaces the "## API" section of
 benchmarks/RESULTS.md.
 """
@@ -156,6 +158,62 @@ def request(op: str, rng: np.random.Generator, users: int, posts: int,
         "feedId": "bench"}}}
 
 
+class Connection:
+    """One keep-alive HTTP/1.1 connection that POSTs JSON: the load generator's client.
+
+    httpx spent ~2.5 ms of CPU per request here, as much as the server spends on a
+    trackEngagement, on the same 2 cores; this spends a fraction of that, so more of
+    the machine is left to the server and its database. It speaks only what the
+    server answers (Content-Length or chunked bodies) and reconnects after errors.
+    """
+
+    def __init__(self, host: str, port: int, headers: dict[str, str], timeout: float) -> None:
+        self.host, self.port, self.timeout = host, port, timeout
+        self.head = "".join(f"{k}: {v}\r\n" for k, v in {
+            "host": f"{host}:{port}", "content-type": "application/json", **headers}.items())
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def post(self, path: str, body: dict[str, Any]) -> tuple[int, bytes]:
+        try:
+            return await asyncio.wait_for(self._post(path, json.dumps(body).encode()),
+                                          self.timeout)
+        except BaseException:
+            self.close()  # a half-read response must not be read as the next one's
+            raise
+
+    async def _post(self, path: str, payload: bytes) -> tuple[int, bytes]:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        assert self.reader is not None
+        self.writer.write(f"POST {path} HTTP/1.1\r\n{self.head}content-length: "
+                          f"{len(payload)}\r\n\r\n".encode() + payload)
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        status = int(lines[0].split(" ", 2)[1])
+        fields = {k.strip().lower(): v.strip()
+                  for k, _, v in (line.partition(":") for line in lines[1:] if line)}
+        if "content-length" in fields:
+            data = await self.reader.readexactly(int(fields["content-length"]))
+        elif fields.get("transfer-encoding", "").lower() == "chunked":
+            parts = []
+            while size := int((await self.reader.readuntil(b"\r\n")).split(b";")[0], 16):
+                parts.append(await self.reader.readexactly(size))
+                await self.reader.readuntil(b"\r\n")
+            await self.reader.readuntil(b"\r\n")  # the end of the (empty) trailer
+            data = b"".join(parts)
+        else:
+            raise ConnectionError("a response without a length: the server closes it")
+        if fields.get("connection", "").lower() == "close":
+            self.close()
+        return status, data
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+
 async def load(base: str, secret: str, clients: int, duration: float, mix: dict[str, float],
                users: int, posts: int, seed: int) -> dict[str, Any]:
     ops, weights = list(mix), np.array(list(mix.values())) / sum(mix.values())
@@ -163,40 +221,43 @@ async def load(base: str, secret: str, clients: int, duration: float, mix: dict[
     errors: dict[str, int] = {op: 0 for op in ops}
     first_error: list[str] = []
     headers = {"accept": GRAPHQL_RESPONSE, "x-graphfeed-secret": secret}
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits,
-                                 timeout=60) as client:
-        deadline = time.perf_counter() + duration
+    url = httpx.URL(base)
+    deadline = time.perf_counter() + duration
 
-        async def worker(i: int) -> None:
-            rng = np.random.default_rng([seed, clients, i])
-            counter = [0]
+    async def worker(i: int) -> None:
+        rng = np.random.default_rng([seed, clients, i])
+        counter = [0]
+        conn = Connection(url.host, url.port or 80, headers, timeout=60)
+        try:
             while time.perf_counter() < deadline:  # bounded by the deadline
                 op = ops[int(rng.choice(len(ops), p=weights))]
                 body = request(op, rng, users, posts, counter)
                 t0 = time.perf_counter()
                 try:
-                    response = await client.post("/graphql", json=body)
-                    ok = response.status_code == 200 and "errors" not in response.json()
+                    status, data = await conn.post("/graphql", body)
+                    ok = status == 200 and "errors" not in json.loads(data)
                     if not ok and not first_error:
-                        first_error.append(f"{op}: HTTP {response.status_code} "
-                                           f"{response.text[:300]}")
-                except httpx.HTTPError as e:
+                        first_error.append(f"{op}: HTTP {status} {data[:300]!r}")
+                except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError) as e:
                     ok = False
                     if not first_error:
                         first_error.append(f"{op}: {e!r}")
                 samples[op].append(time.perf_counter() - t0)
                 if not ok:
                     errors[op] += 1
+        finally:
+            conn.close()
 
-        t0 = time.perf_counter()
-        await asyncio.gather(*(worker(i) for i in range(clients)))
-        wall = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    cpu0 = time.process_time()
+    await asyncio.gather(*(worker(i) for i in range(clients)))
+    wall = time.perf_counter() - t0
     out: dict[str, Any] = {"clients": clients, "seconds": round(wall, 2),
                            "requests": sum(len(v) for v in samples.values()),
                            "errors": sum(errors.values()), "first_error": first_error[:1],
                            "ops": {}}
     out["rps"] = round(out["requests"] / wall, 1)
+    out["loadgen_cpu_s"] = round(time.process_time() - cpu0, 2)
     for op in ops:
         ms = np.array(samples[op]) * 1000
         out["ops"][op] = {"requests": len(ms), "rps": round(len(ms) / wall, 1),
@@ -204,6 +265,30 @@ async def load(base: str, secret: str, clients: int, duration: float, mix: dict[
                               f"p{q}_ms": round(float(np.percentile(ms, q)), 1)
                               for q in (50, 95, 99)} if len(ms) else {})}
     return out
+
+
+def process_cpu(pid: int | None) -> float:
+    """CPU seconds (user + system, all threads) a local process has used; 0 if unknown."""
+    if pid is None:
+        return 0.0
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def database_pid(graph_uri: str) -> int | None:
+    """The embedded database's process (None for a database elsewhere)."""
+    if not graph_uri.startswith("embedded://"):
+        return None
+    from engine.store.embedded import PID_NAME
+
+    try:
+        return int((Path(graph_uri.removeprefix("embedded://")) / PID_NAME).read_text().strip())
+    except (OSError, ValueError):
+        return None
 
 
 def existing_world(graph_uri: str, graph_name: str, users: int, seed: int) -> dict[str, Any]:
@@ -264,7 +349,8 @@ def markdown(info: dict[str, Any], runs: list[dict[str, Any]], meta: dict[str, A
         f"`python benchmarks/api.py --users {info['users']} --clients "
         f"{','.join(str(r['clients']) for r in runs)} --duration {meta['duration']}` on "
         f"{meta['machine']}: `graphfeed serve` (one uvicorn process, production mode) on the "
-        f"embedded FalkorDB, clients (httpx, asyncio) on the same machine. World: "
+        f"embedded FalkorDB, clients (asyncio, a keep-alive HTTP/1.1 connection each) on the "
+        f"same machine. World: "
         f"{info['users']:,} users, {info['posts']:,} posts, {info['follows']:,} follows, "
         f"{info['engagements']:,} engagements (demo seed {info['seed']}). Mix: "
         + ", ".join(f"{k} {v:.0%}" for k, v in meta["mix"].items()) + ".",
@@ -277,6 +363,14 @@ def markdown(info: dict[str, Any], runs: list[dict[str, Any]], meta: dict[str, A
             lines.append(f"| {r['clients']} | {op} | {s['rps']} | {s.get('p50_ms', '-')} | "
                          f"{s.get('p95_ms', '-')} | {s.get('p99_ms', '-')} | {s['errors']} |")
         lines.append(f"| {r['clients']} | **all** | **{r['rps']}** | | | | {r['errors']} |")
+    if all("cpu_s" in r for r in runs):
+        lines += ["", "CPU per request (all operations of the mix; the machine's cores are shared "
+                  "by all three):", "",
+                  "| clients | server ms | database ms | load generator ms | cores busy |",
+                  "|---:|---:|---:|---:|---:|"]
+        lines += [f"| {r['clients']} | {r['cpu_ms_per_request']['server']} | "
+                  f"{r['cpu_ms_per_request']['database']} | {r['cpu_ms_per_request']['loadgen']} | "
+                  f"{sum(r['cpu_s'].values()) / r['seconds']:.2f} |" for r in runs]
     if baseline:
         lines += ["", "The same engine calls in-process, one caller, no HTTP/GraphQL "
                   "(`Recommender.feed(u, 20)`, `.follow_suggestions(u, 10)`):", "",
@@ -340,9 +434,17 @@ def main() -> None:
         asyncio.run(load(server.base, secret, 2, 5.0, mix, args.users, info["posts"],
                          args.seed + 1))  # warm-up: caches, connections, JIT-free paths
         runs = []
+        database = database_pid(env["GRAPHFEED_GRAPH_URI"])
         for n in clients:
+            before = {"server": process_cpu(server.proc.pid), "database": process_cpu(database)}
             result = asyncio.run(load(server.base, secret, n, args.duration, mix, args.users,
                                       info["posts"], args.seed))
+            cpu = {k: round(process_cpu(pid) - before[k], 2) for k, pid in
+                   (("server", server.proc.pid), ("database", database))}
+            cpu["loadgen"] = result.pop("loadgen_cpu_s")
+            result["cpu_s"] = cpu
+            result["cpu_ms_per_request"] = {k: round(1000 * v / max(1, result["requests"]), 1)
+                                            for k, v in cpu.items()}
             runs.append(result)
             print(json.dumps(result), flush=True)
     finally:
