@@ -53,6 +53,17 @@ def test_a_triangle_closes_first(ingest: Ingestor, rec: Recommender) -> None:
     assert two.user.followers == 2
 
 
+def test_counts_shown_follow_follows_and_unfollows(ingest: Ingestor, rec: Recommender) -> None:
+    users(ingest, "me", "ana", "bo", "star", "x")
+    follows(ingest, ("me", "ana"), ("ana", "star"), ("bo", "star"), ("x", "star"),
+            ("star", "bo"), ("star", "x"))
+    ingest.unfollow("x", "star")
+    ingest.unfollow("star", "x")
+    follows(ingest, ("bo", "star"))  # again: still one follow
+    star = {s.user.id: s for s in rec.follow_suggestions("me")}["star"]
+    assert (star.user.followers, star.user.following) == (2, 1)
+
+
 def test_followed_by_many_names_two_and_counts_the_rest(ingest: Ingestor,
                                                        rec: Recommender) -> None:
     friends = [f"f{i}" for i in range(5)]
@@ -101,6 +112,72 @@ def test_rejected_suggestions_never_reappear_accepted_ones_follow(
     ingest.unfollow("me", "y")
     follows(ingest, ("ana", "x"))
     assert ids(rec.follow_suggestions("me")) == ["z"]
+
+
+def test_every_source_drops_an_answered_account_once_feedback_exists(
+        ingest: Ingestor, rec: Recommender, store: GraphStore) -> None:
+    """The sources read the user's answers as a list. Their plans are made (and cached)
+    while the graph has no SUGGESTION_FEEDBACK edge at all; a rejection made afterwards
+    must still drop the account from each source itself, not only from the final list."""
+    users(ingest, "me", "ana", "x")
+    follows(ingest, ("me", "ana"), ("ana", "x"), ("x", "me"))
+    t = now_ms() - HOUR
+    ingest.add_activities([{"actor": "ana", "foreign_id": "p1", "tags": ["snow"], "time": t}])
+    ingest.track_engagements([{"user_id": u, "label": "like", "content_id": "p1", "score": 80,
+                               "time": t} for u in ("me", "x")])
+    now = now_ms()
+    sources = {
+        "suggest/find_friends_of_friends": {"followees": 10, "scan": 10, "limit": 10},
+        "suggest/find_followers_back": {"limit": 10},
+        "suggest/find_co_engagers": {"seeds": 10, "per_seed": 10, "limit": 10},
+        "suggest/find_tag_fans": {"now": now, "decay": 1e-9, "tags": 5, "scan": 10},
+    }
+
+    def found() -> dict[str, set[str]]:
+        return {name: {r["id"] for r in store.read(name, user_id="me", **params)}
+                for name, params in sources.items()}
+
+    assert all("x" in ids_ for ids_ in found().values())
+    assert "x" in ids(rec.follow_suggestions("me"))
+    rec.suggestion_feedback("me", "x", accepted=False)
+    assert found() == {name: set() for name in sources}
+    assert "x" not in ids(rec.follow_suggestions("me"))
+
+
+def test_tag_fans_fill_a_short_list_and_are_not_asked_for_a_full_one(
+        ingest: Ingestor, store: GraphStore, settings: Settings,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fan of my tags has no evidence of its own: it can only take a shortlist place
+    (``suggest_scored``) no candidate with evidence wants, so the fans are asked only then."""
+    users(ingest, "me", "ana", "bo", "fan")
+    follows(ingest, ("me", "ana"), ("ana", "bo"), ("bo", "me"))
+    t = now_ms() - HOUR
+    ingest.add_activities([{"actor": "ana", "foreign_id": "p1", "tags": ["snow"], "time": t},
+                           {"actor": "fan", "foreign_id": "p2", "tags": ["snow"], "time": t}])
+    ingest.track_engagements([
+        {"user_id": "me", "label": "like", "content_id": "p1", "score": 80, "time": t},
+        {"user_id": "fan", "label": "like", "content_id": "p2", "score": 80, "time": t}])
+    asked: list[str] = []
+    read = store.read
+
+    def recording(name: str, **params: Any) -> list[dict[str, Any]]:
+        asked.append(name)
+        return read(name, **params)
+
+    monkeypatch.setattr(store, "read", recording)
+
+    def suggested(scored: int, first: int) -> list[str]:
+        tuned = settings.recommend.model_copy(update={"suggest_scored": scored,
+                                                      "suggest_popular": 1})
+        asked.clear()
+        return ids(Recommender(store, settings.model_copy(update={"recommend": tuned}))
+                   .follow_suggestions("me", first))
+
+    # bo (followed by ana, follows me) and ana (whose post I liked) have evidence.
+    assert suggested(scored=2, first=1) == ["bo"]
+    assert "suggest/find_tag_fans" not in asked
+    assert set(suggested(scored=5, first=5)) == {"bo", "fan"}  # ana: already followed
+    assert "suggest/find_tag_fans" in asked
 
 
 def test_feedback_changes_its_mind_and_checks_its_input(ingest: Ingestor,

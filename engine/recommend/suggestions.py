@@ -8,8 +8,9 @@ Sources (each a Cypher query, except the one the feed profile already gives):
 - ``engaged_authors``: authors whose posts you engage with (the feed's affinity);
 - ``similar_interests``: they engage with the posts you engage with (each shared
   post weighted by 1 / its engagers), or share your strongest tag interests (a
-  bounded sample); the overlap of the decayed tag interests (cosine) is then
-  measured on every candidate;
+  bounded sample, asked only when the other sources leave the shortlist short:
+  it brings no evidence of its own); the overlap of the decayed tag interests
+  (cosine) is then measured on every shortlisted candidate;
 - ``embedding_neighbours``: accounts nearest to yours by the trained vectors
   (``graphfeed train embeddings``; ``graph_sources.embedding_accounts``);
 - ``same_community``: the most followed accounts of your community
@@ -88,7 +89,7 @@ class Suggester:
         pool = cfg.suggest_pool
         read = self.store.read
         # Every source depends on the user alone, so they go out together (fanout).
-        (me, fof, followers, co_engagers, tag_fans, profile_rows, affinities, embedded,
+        (me, fof, followers, co_engagers, profile_rows, affinities, embedded,
          community) = gather([
             lambda: read("recommend/get_users", ids=[user_id]),
             lambda: read("suggest/find_friends_of_friends", user_id=user_id,
@@ -97,8 +98,6 @@ class Suggester:
             lambda: read("suggest/find_followers_back", user_id=user_id, limit=pool),
             lambda: read("suggest/find_co_engagers", user_id=user_id, seeds=cfg.suggest_seeds,
                          per_seed=cfg.suggest_per_seed, limit=pool),
-            lambda: read("suggest/find_tag_fans", user_id=user_id, now=now, decay=self.decay,
-                         tags=cfg.interest_tags, scan=pool),
             lambda: read("recommend/get_interest_profile", user_id=user_id),
             lambda: read("recommend/get_author_affinities", user_id=user_id, as_of=now,
                          decay=self.decay, engagements=cfg.profile_engagements),
@@ -123,8 +122,6 @@ class Suggester:
             get(r["id"], "follows_you")
         for r in co_engagers:
             get(r["id"], "similar_interests").co_engagement = float(r["similarity"])
-        for r in tag_fans:
-            get(r["id"], "similar_interests")
         for a in affinities[:pool]:
             if a["author_id"] != user_id:
                 c = get(a["author_id"], "engaged_authors")
@@ -135,6 +132,13 @@ class Suggester:
         for cid, share, why in community:
             c = get(cid, "same_community")
             c.community, c.graph_reasons["same_community"] = share, why
+        if self._needs_tag_fans(found, user_id, first):
+            # A fan of your tags brings no evidence of its own (its overlap is measured
+            # on the shortlist), so it only matters when the sources above leave the
+            # shortlist short: asked then, after them, instead of on every request.
+            for r in read("suggest/find_tag_fans", user_id=user_id, now=now, decay=self.decay,
+                          tags=cfg.interest_tags, scan=pool):
+                get(r["id"], "similar_interests")
         if len(found) < max(first, cfg.suggest_popular):
             for r in read("suggest/find_popular_accounts", user_id=user_id, now=now,
                           since=now - int(cfg.popular_window_hours * HOUR_MS),
@@ -158,7 +162,18 @@ class Suggester:
         if not ids:
             return []
         paths = {r["id"]: int(r["paths3"]) for r in path_rows}
-        return self._rank(ids, found, stats, paths, overlap, user_degree)[:first]
+        return self._rank(ids, found, stats, paths, overlap, user_degree, first)
+
+    def _needs_tag_fans(self, found: dict[str, _Candidate], user_id: str, first: int) -> bool:
+        """Whether the tag fans could change the result: only when fewer than
+        ``suggest_scored`` candidates have evidence (fans, with none, rank below them)
+        or so few were found that the popular accounts would be asked."""
+        others = [c for cid, c in found.items() if cid != user_id]
+        backed = sum(1 for c in others if c.adamic_adar > 0 or "follows_you" in c.sources
+                     or c.co_engagement > 0 or c.affinity > 0 or c.embedding > 0
+                     or c.community > 0 or c.engagements > 0)  # _shortlist's terms > 0
+        return (backed < self.settings.suggest_scored
+                or len(others) < max(first, self.settings.suggest_popular))
 
     def _shortlist(self, found: dict[str, _Candidate]) -> list[str]:
         """The ``suggest_scored`` candidates with the most evidence, to score in full."""
@@ -192,7 +207,7 @@ class Suggester:
 
     def _rank(self, ids: list[str], found: dict[str, _Candidate], stats: dict[str, Any],
               paths: dict[str, int], overlap: dict[str, tuple[float, tuple[str, ...]]],
-              user_degree: int) -> list[Suggestion]:
+              user_degree: int, first: int) -> list[Suggestion]:
         w = self.settings.suggest_weights
         aa = np.array([found[i].adamic_adar for i in ids])
         p3 = np.array([float(paths.get(i, 0)) for i in ids])
@@ -200,7 +215,8 @@ class Suggester:
         link = link_probability(aa, p3, np.full(len(ids), float(user_degree)), degree)
         top_affinity = max((found[i].affinity for i in ids), default=0.0)
         top_co = max((found[i].co_engagement for i in ids), default=0.0)
-        out = []
+        popular_scale = math.log1p(self.settings.popularity_reference)
+        scored = []
         for k, cid in enumerate(ids):
             cand, row = found[cid], stats[cid]
             cosine, shared = overlap.get(cid, (0.0, ()))
@@ -220,14 +236,15 @@ class Suggester:
                 "same_community": w.same_community * cand.community,
                 "popular": w.popular * min(1.0, math.log1p(
                     row["followers"] + (cand.engagements if "popular" in sources else 0))
-                    / math.log1p(self.settings.popularity_reference)),
+                    / popular_scale),
             }
-            reasons = _reasons(cand, row, shared, parts)
-            out.append((sum(parts.values()), cid, Suggestion(
-                user=user_view(row), score=round(sum(parts.values()), 6),
-                sources=tuple(s for s in SOURCES if s in sources), reasons=reasons)))
-        out.sort(key=lambda t: (-t[0], t[1]))
-        return [s for _, _, s in out]
+            scored.append((sum(parts.values()), cid, parts, sources, shared))
+        scored.sort(key=lambda t: (-t[0], t[1]))
+        # Reasons and views only for the page shown: the shortlist is ~5x longer.
+        return [Suggestion(user=user_view(stats[cid]), score=round(score, 6),
+                           sources=tuple(s for s in SOURCES if s in sources),
+                           reasons=_reasons(found[cid], stats[cid], shared, parts))
+                for score, cid, parts, sources, shared in scored[:first]]
 
     def feedback(self, user_id: str, target_id: str, accepted: bool, now: int) -> None:
         if not isinstance(accepted, bool):
