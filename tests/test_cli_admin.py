@@ -84,6 +84,24 @@ def test_schema_creates_once(cli: Cli) -> None:
     assert "up to date" in cli("schema").stdout
 
 
+def test_schema_counts_engagements_of_posts_written_before_counters(served: Cli) -> None:
+    served("demo", "--users", "100", "--seed", "2", "--no-progress")
+    with served._store() as store:
+        # A graph from before the counters: posts with engagements and no PostCounts.
+        store.execute("MATCH (:Post)-[:HAS_COUNTS]->(n:PostCounts) DETACH DELETE n", {},
+                      write=True)
+        expected = store.execute(
+            "MATCH (p:Post) OPTIONAL MATCH (p)<-[:ENGAGED]-(u:User) "
+            "RETURN p.id AS id, count(DISTINCT u) AS engagers", {}, write=False)
+    assert any(r["engagers"] for r in expected), "the demo world has no engagements"
+    assert f"of {len(expected):,} posts" in served("schema").stdout
+    with served._store() as store:
+        found = store.execute("MATCH (p:Post)-[:HAS_COUNTS]->(n:PostCounts) "
+                              "RETURN p.id AS id, n.engagers AS engagers", {}, write=False)
+    assert sorted(found, key=lambda r: r["id"]) == sorted(expected, key=lambda r: r["id"])
+    assert "counted" not in served("schema").stdout  # every post has counters now
+
+
 def test_demo_then_stats_in_another_process(cli: Cli) -> None:
     done = cli("demo", "--users", "200", "--seed", "5", "--no-progress")
     assert "total" in done.stdout

@@ -173,6 +173,60 @@ def test_interest_weights_follow_the_formula_however_events_are_batched(
     assert rows == [{"n": len(events)}]
 
 
+def stored_counts(store: GraphStore) -> dict[str, tuple[int, int, int]]:
+    rows = q(store, "MATCH (p:Post)-[:HAS_COUNTS]->(n:PostCounts) RETURN p.id AS id, "
+                    "n.engagers AS engagers, n.engagements AS engagements, n.likes AS likes")
+    return {r["id"]: (r["engagers"], r["engagements"], r["likes"]) for r in rows}
+
+
+def expected_counts(events: list[dict[str, Any]]) -> dict[str, tuple[int, int, int]]:
+    """Per post: distinct users, engagements, likes (what the counters must hold)."""
+    out = {}
+    for post in {e["content_id"] for e in events}:
+        mine = [e for e in events if e["content_id"] == post]
+        out[post] = (len({e["user_id"] for e in mine}), len(mine),
+                     sum(e["label"] == "like" for e in mine))
+    return out
+
+
+COUNTED = [  # the same user and post in one batch, across batches, singles and several
+    {"user_id": "ana", "label": "like", "content_id": "picture:1", "score": 80, "time": T0},
+    {"user_id": "ana", "label": "click", "content_id": "picture:1", "score": 20, "time": T0 + 1},
+    {"user_id": "bo", "label": "like", "content_id": "picture:1", "score": 50, "time": T0 + 2},
+    {"user_id": "cy", "label": "view", "content_id": "picture:2", "score": 5, "time": T0 + 3},
+    {"user_id": "ana", "label": "view", "content_id": "picture:2", "score": 5, "time": T0 + 4},
+    {"user_id": "bo", "label": "like", "content_id": "picture:1", "score": 90, "time": T0 + 5},
+    {"user_id": "cy", "label": "like", "content_id": "picture:2", "score": 70, "time": T0 + 6},
+    {"user_id": "dee", "label": "like", "content_id": "picture:3", "score": 60, "time": T0 + 7},
+    # two users alike in one batch (one like each on one post), one of them new to it
+    {"user_id": "dee", "label": "like", "content_id": "picture:2", "score": 60, "time": T0 + 8},
+    {"user_id": "cy", "label": "like", "content_id": "picture:2", "score": 60, "time": T0 + 9},
+]
+
+
+@pytest.mark.parametrize("split", [1, 3, 100], ids=["one-by-one", "threes", "one-batch"])
+def test_post_counters_match_the_engagements_however_batched(
+        ingest: Ingestor, store: GraphStore, split: int) -> None:
+    events = [{**e, "id": f"e{i}"} for i, e in enumerate(COUNTED)]
+    for start in range(0, len(events), split):
+        ingest.track_engagements(events[start:start + split])
+    ingest.track_engagements(events[:4])  # known ids: nothing counted twice
+    assert stored_counts(store) == expected_counts(events)
+    assert expected_counts(events)["picture:1"] == (2, 4, 3)
+
+
+def test_a_post_without_counters_gets_them_counted_live(ingest: Ingestor,
+                                                        store: GraphStore) -> None:
+    ingest.track_engagements(COUNTED[:4])
+    store.execute("MATCH (n:PostCounts) DETACH DELETE n", {}, write=True)  # an older graph
+    ingest.track_engagements(COUNTED[4:6])
+    counts = stored_counts(store)
+    assert counts == {k: v for k, v in expected_counts(COUNTED[:6]).items()
+                      if k in {"picture:1", "picture:2"}}
+    ingest.track_engagements(COUNTED[6:])
+    assert stored_counts(store) == expected_counts(COUNTED)
+
+
 def test_impressions_count_views(ingest: Ingestor, store: GraphStore) -> None:
     n = ingest.track_impressions([
         {"user_id": "john", "content_list": ["picture:1", "picture:2", "picture:1"],

@@ -11,6 +11,8 @@ from engine.errors import NotFound, ValidationError
 from engine.events import now_ms
 from engine.ingest import Ingestor
 from engine.recommend import Candidate, Recommender, RecommendSettings, UserContext
+from engine.recommend.counts import backfill_post_counts
+from engine.recommend.views import post_views
 from engine.settings import Settings
 from engine.store import GraphStore
 from engine.tuning import FeedWeights
@@ -235,3 +237,31 @@ def test_a_plugged_in_source_feeds_its_own_feature(ingest: Ingestor, store: Grap
     assert "pinned" in top.sources
     with pytest.raises(ValueError):
         rec.sources.register(Pinned())
+
+
+
+def test_engagement_counts_read_the_same_with_and_without_the_counters(
+        ingest: Ingestor, store: GraphStore, settings: Settings) -> None:
+    """Ingestion keeps counters beside each post; a graph written before them (no
+    PostCounts) is counted live and ranks the same, and the backfill writes them."""
+    rec = Recommender(store, settings, clock=lambda: NOW)  # one clock: equal scores
+    ingest.upsert_users([{"id": u} for u in ("newbie", "celeb", "x", "y", "z")])
+    ingest.add_activities([post(f"c{i}", "celeb", ["fame"], 1 + i) for i in range(4)])
+    ingest.track_engagements([like(f, f"c{i}", 50) for i in range(4) for f in ("x", "y", "z")[:i]]
+                             + [like("x", "c3", 30, label="click")])
+    ctx = rec.ranker.context("newbie", NOW)
+    posts = [f"c{i}" for i in range(4)]
+
+    def counts() -> tuple[dict[str, int], list[tuple[str, int, int]], list[tuple[str, float]]]:
+        facts = {k: f.engagers for k, f in rec.ranker.facts(ctx, posts).items()}
+        views = sorted((p.id, p.likes, p.engagements) for p in post_views(store, posts).values())
+        return facts, views, [(i.post.id, i.score) for i in rec.feed("newbie", 4).items]
+
+    kept = counts()
+    assert kept[0] == {"c0": 0, "c1": 1, "c2": 2, "c3": 3}
+    assert kept[1] == [("c0", 0, 0), ("c1", 1, 1), ("c2", 2, 2), ("c3", 3, 4)]
+    store.execute("MATCH (n:PostCounts) DETACH DELETE n", {}, write=True)  # an older graph
+    assert counts() == kept
+    assert backfill_post_counts(store, batch=3) == 4
+    assert backfill_post_counts(store, batch=3) == 0
+    assert counts() == kept

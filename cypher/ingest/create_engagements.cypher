@@ -39,4 +39,28 @@ ON MATCH SET
                        + gained * exp($decay * (as_of - latest))
                   ELSE i.weight + gained * exp($decay * (as_of - i.updated_at)) END,
   i.updated_at = CASE WHEN latest > i.updated_at THEN latest ELSE i.updated_at END
-RETURN count(*) AS interests
+WITH count(*) AS interests
+// The counters beside each post the batch touched (readers take them instead of counting
+// every engagement): engagements and likes grow by the batch's rows; engagers by the users
+// whose only engagements with the post are this batch's. A post without counters yet (a
+// graph written before them) gets them counted live, this batch included.
+UNWIND $singles + $rows AS row
+WITH row.post_id AS post_id, row.user_id AS user_id, count(*) AS added,
+     count(CASE WHEN row.label = 'like' THEN 1 END) AS liked
+MATCH (p:Post {id: post_id})
+MATCH (u:User {id: user_id})
+OPTIONAL MATCH (u)-[e:ENGAGED]->(p)
+WITH p, u, added, liked, count(e) = added AS first
+WITH p, sum(added) AS added, sum(liked) AS liked,
+     sum(CASE WHEN first THEN 1 ELSE 0 END) AS joined
+OPTIONAL MATCH (p)-[:HAS_COUNTS]->(n:PostCounts)
+SET n.engagers = n.engagers + joined, n.engagements = n.engagements + added,
+    n.likes = n.likes + liked
+WITH p, n
+WHERE n IS NULL
+OPTIONAL MATCH (p)<-[e:ENGAGED]-(x:User)
+WITH p, count(DISTINCT x) AS engagers, count(e) AS engagements,
+     count(CASE WHEN e.label = 'like' THEN 1 END) AS likes
+CREATE (p)-[:HAS_COUNTS]->(:PostCounts {engagers: engagers, engagements: engagements,
+                                        likes: likes})
+RETURN count(*) AS counted

@@ -9,13 +9,18 @@
 // FalkorDB: the samples are subqueries with a LIMIT, so a popular seed's or a heavy user's
 // engagements are not all collected first; an anonymous ENGAGED hop yields each
 // user-post pair once (the edges of several labels collapse), so count(x) is exact.
+// Post degrees are the engagers counter ingestion keeps ((:PostCounts), see
+// ingest/create_engagements), counted live only where a post has none yet.
 MATCH (u:User {id: $user_id})-[e1:ENGAGED]->(p:Post)
 WHERE e1.at <= $as_of
 WITH u, p, max(e1.at) AS last, max(e1.score) AS liking
 ORDER BY last DESC, p.id
 LIMIT $seeds
+OPTIONAL MATCH (p)-[:HAS_COUNTS]->(n:PostCounts)
 OPTIONAL MATCH (p)<-[:ENGAGED]-(x:User)
-WITH u, p, liking, count(x) AS dp
+WHERE n IS NULL
+WITH u, p, liking, n, count(x) AS live
+WITH u, p, liking, coalesce(n.engagers, live) AS dp
 CALL { WITH p MATCH (p)<-[:ENGAGED]-(v:User) RETURN v LIMIT $per_seed }
 WITH u, v, liking, dp
 WHERE v <> u
@@ -30,8 +35,11 @@ WHERE q.removed_at IS NULL AND q.author_id <> $user_id AND NOT (u)-[:ENGAGED]->(
 WITH q, mass, via
 ORDER BY mass DESC, q.id
 LIMIT $damp_top
+OPTIONAL MATCH (q)-[:HAS_COUNTS]->(n:PostCounts)
 OPTIONAL MATCH (q)<-[:ENGAGED]-(x:User)
-WITH q, mass, via, count(x) AS dq
+WHERE n IS NULL
+WITH q, mass, via, n, count(x) AS live
+WITH q, mass, via, coalesce(n.engagers, live) AS dq
 RETURN q.id AS id, mass / (1.0 + dq) ^ $beta AS score, via
 ORDER BY score DESC, id
 LIMIT $limit

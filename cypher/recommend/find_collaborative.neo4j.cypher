@@ -6,6 +6,8 @@
 // by their score), samples $per_seed engagers of each, continues from the $neighbours
 // most similar users ($per_neighbour of their engagements each) and damps only the
 // $damp_top strongest posts it reached. (The FalkorDB sibling samples with subqueries.)
+// The reached posts' degrees are the engagers counter ingestion keeps (:PostCounts),
+// counted live only where a post has none yet.
 MATCH (u:User {id: $user_id})-[e1:ENGAGED]->(p:Post)
 WHERE e1.at <= $as_of
 WITH u, p, max(e1.at) AS last, max(e1.score) AS liking
@@ -29,8 +31,11 @@ WHERE q.removed_at IS NULL AND q.author_id <> $user_id AND NOT (u)-[:ENGAGED]->(
 WITH q, mass, via
 ORDER BY mass DESC, q.id
 LIMIT $damp_top
+OPTIONAL MATCH (q)-[:HAS_COUNTS]->(n:PostCounts)
 OPTIONAL MATCH (q)<-[:ENGAGED]-(x:User)
-WITH q, mass, via, count(DISTINCT x) AS dq
+WHERE n IS NULL
+WITH q, mass, via, n, count(DISTINCT x) AS live
+WITH q, mass, via, coalesce(n.engagers, live) AS dq
 RETURN q.id AS id, mass / (1.0 + dq) ^ $beta AS score, via
 ORDER BY score DESC, id
 LIMIT $limit

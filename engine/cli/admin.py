@@ -31,14 +31,20 @@ def _counts_table(title: str, counts: dict[str, int]) -> Table:
 @main.command()
 @reports_errors
 def schema() -> None:
-    """Create the indexes and unique constraints that are missing."""
+    """Create the indexes and unique constraints that are missing, and the engagement
+    counters of posts written before graphfeed kept them."""
+    from engine.recommend.counts import backfill_post_counts
+
     with opened_store(schema=False) as store:
         made = store.apply_schema()
+        counted = backfill_post_counts(store)
     if made:
         for item in made:
             click.echo(f"created {item}")
     else:
         click.echo("schema is up to date: nothing to create")
+    if counted:
+        click.echo(f"counted the engagements of {counted:,} posts that had no counters")
 
 
 @main.command()
