@@ -8,7 +8,7 @@ from engine.errors import NotFound, ValidationError
 from engine.ingest import Ingestor
 from engine.learn.communities import user_community
 from engine.learn.config import TrainSettings
-from engine.recommend.explore import explore
+from engine.recommend.explore import explore, scan_window
 from engine.settings import Settings
 from engine.store import GraphStore
 from engine.train import train_communities
@@ -169,3 +169,30 @@ def test_community_sources(store: GraphStore, world: Ingestor) -> None:
     found = CommunityTrending().fetch(store, ctx, RecommendSettings(), 20)
     assert found and not {c.post_id for c in found} & excluded()
     assert reason(found[0]).startswith("popular with people into #")
+
+
+def test_the_scan_window_keeps_the_newest_posts_the_trending_queries_read(
+        store: GraphStore, settings: Settings) -> None:
+    ing = Ingestor(store, settings)
+    ing.upsert_users([{"id": u} for u in ("a", "b", "c")])
+    now = T0 + 40 * HOUR
+    # One post an hour for 40 hours, two at the same instant at the 12-post boundary.
+    posts = [{"actor": "a", "foreign_id": f"p{h}", "tags": ["x"], "time": T0 + h * HOUR}
+             for h in range(40)] + [{"actor": "a", "foreign_id": "p28b", "tags": ["x"],
+                                     "time": T0 + 28 * HOUR}]
+    ing.add_activities(posts)
+    ing.track_engagements([{"user_id": u, "label": "like", "content_id": p["foreign_id"],
+                            "score": 10 + (h * 7 + len(u)) % 90, "time": now - 1}
+                           for h, p in enumerate(posts) for u in ("b", "c")[:1 + h % 2]])
+    window = {"as_of": now, "since": now - 7 * 24 * HOUR, "window_start": now - 72 * HOUR,
+              "scan": 12, "half_life_ms": 48.0 * HOUR}
+    narrowed = scan_window(store, window)
+    assert window["since"] < narrowed["since"] <= now - 11 * HOUR  # it holds 12 posts at least
+    assert {k: v for k, v in narrowed.items() if k != "since"} == \
+        {k: v for k, v in window.items() if k != "since"}
+    full = store.read("explore/find_trending", limit=50, **window)
+    assert len(full) == 12
+    assert store.read("explore/find_trending", limit=50, **narrowed) == full
+    # More posts wanted than the days hold: the window stays as it was.
+    wide = {**window, "scan": 10_000}
+    assert scan_window(store, wide) == wide

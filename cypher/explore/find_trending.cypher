@@ -13,5 +13,5 @@ WITH p, engagers,
      score / 100.0 * exp(-0.6931471805599453 * ($as_of - p.created_at) / $half_life_ms) AS trend
 ORDER BY trend DESC, p.id
 LIMIT $limit
-RETURN p.id AS id, p.author_id AS author_id, engagers, trend,
-       [(p)-[:TAGGED]->(tag:Tag) | tag.name] AS tags
+OPTIONAL MATCH (p)-[:TAGGED]->(tag:Tag)
+RETURN p.id AS id, p.author_id AS author_id, engagers, trend, collect(tag.name) AS tags

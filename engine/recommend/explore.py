@@ -59,6 +59,9 @@ class ExplorePost:
     community: int | None = None
     source: str = TRENDING
     reasons: tuple[str, ...] = ()
+    # What the reasons of a community post are made from (once it is ranked): its bucket
+    # and query row.
+    why: Any = field(default=None, repr=False, compare=False)
 
 
 @dataclass
@@ -118,6 +121,9 @@ def rank(store: GraphStore, user_id: str, as_of: int, s: ExploreSettings) -> lis
     mine = user_community(store, user_id)
     buckets = _community_buckets(store, user_id, mine, window, s) if mine else []
     ranked = _interleave(buckets, s)
+    for post in ranked:  # words only for what made the ranking
+        bucket, row = post.why
+        post.reasons = _reasons(bucket, row, s)
     if len(ranked) < s.pool and (s.fill_with_trending or not buckets):
         trained = mine is not None or bool(store.read("learn/get_active_run",
                                                       kind="communities"))
@@ -154,7 +160,7 @@ def _community_buckets(store: GraphStore, user_id: str, mine: UserCommunity,
         bucket = buckets[i]
         bucket.posts.append(ExplorePost(post_id, r["author_id"] or "", tuple(r["tags"] or ()),
                                         trend, int(r["engagers"]), bucket.community,
-                                        bucket.source, _reasons(bucket, r, s)))
+                                        bucket.source, why=(bucket, r)))
     for b in buckets:
         b.posts.sort(key=lambda p: (-p.trend, p.id))
     return buckets
@@ -216,11 +222,33 @@ def _community_rows(store: GraphStore, version: int, communities: list[int],
             out[c] = hit
     if missing:
         rows = store.read("explore/find_community_trending", version=version,
-                          communities=missing, each=s.pool, **window)
+                          communities=missing, each=s.pool, **scan_window(store, window))
         for c in missing:
             out[c] = [r for r in rows if r["community"] == c]
             _CACHE.put(_key(store, window, s, "community", version, c), out[c])
     return out
+
+
+def scan_window(store: GraphStore, window: dict[str, Any], first_hours: float = 1.0
+                ) -> dict[str, Any]:
+    """``window`` with ``since`` moved as late as it can go while [since, as_of] still holds
+    the newest ``scan`` posts the trending queries read, so the same posts come out.
+
+    Those queries take the newest ``scan`` posts of ``recent_days`` through the created_at
+    index: they read and sort every post of the days (~115k on the 100k-user benchmark) to
+    keep a few thousand. Counting a window is cheap, so a probe from the last
+    ``first_hours`` grows by the measured post rate until it holds ``scan`` posts (two
+    probes at a steady rate) or reaches ``since``."""
+    as_of, floor, scan = window["as_of"], window["since"], window["scan"]
+    span = int(first_hours * HOUR_MS)
+    while as_of - span > floor:
+        n = int(store.read("explore/count_recent_posts", since=as_of - span,
+                           as_of=as_of)[0]["posts"])
+        if n >= scan:
+            return {**window, "since": as_of - span}
+        # A quarter more than the rate asks for, so one more probe usually suffices.
+        span = int(span * min(max(1.25 * scan / max(n, 1), 1.5), 1000.0))
+    return window
 
 
 def _interleave(buckets: list[_Bucket], s: ExploreSettings) -> list[ExplorePost]:
@@ -247,14 +275,15 @@ def _pick(posts: list[ExplorePost], authors: deque[str],
     """The best post whose author was shown longest ago (not within the window at best),
     preferring posts that bring a tag not shown lately; ties keep the trend order."""
     shown = {t for tags in recent_tags for t in tags} if recent_tags is not None else set()
-    recent = list(authors)
-    window = authors.maxlen or len(recent)
+    last_place = {a: i for i, a in enumerate(authors)}  # each author's latest place
+    newest = len(authors) - 1
+    window = authors.maxlen or len(authors)
 
     def key(item: tuple[int, ExplorePost]) -> tuple[int, bool, int]:
         position, post = item
-        last = max((i for i, a in enumerate(recent) if a == post.author_id), default=None)
-        since = window if last is None else len(recent) - 1 - last
-        stale_tags = bool(post.tags) and set(post.tags) <= shown
+        last = last_place.get(post.author_id)
+        since = window if last is None else newest - last
+        stale_tags = bool(post.tags) and shown.issuperset(post.tags)
         return (-since, stale_tags, position)
 
     return min(enumerate(posts[:lookahead]), key=key)[1]
@@ -266,7 +295,7 @@ def _trending(store: GraphStore, window: dict[str, Any], s: ExploreSettings,
     rows = _CACHE.get(key)
     if rows is None:
         # Twice the pool: the user's exclusions are removed afterwards.
-        rows = store.read("explore/find_trending", limit=2 * s.pool, **window)
+        rows = store.read("explore/find_trending", limit=2 * s.pool, **scan_window(store, window))
         _CACHE.put(key, rows)
     why: tuple[str, ...]
     if mine is not None:
