@@ -42,6 +42,7 @@ from engine.recommend.scoring import (
     combine,
     feature_values,
     ordered,
+    weight_table,
 )
 from engine.store import GraphStore
 from engine.tuning import RecommendSettings
@@ -160,13 +161,20 @@ class FeedRanker:
               facts: dict[str, PostFacts], social: dict[str, SocialProof],
               best: dict[str, float] | None = None) -> list[Scored]:
         """Score every proposal that has facts; ``best`` normalises source strengths."""
+        # Per source, once per ranking: its feature and its reason-maker.
+        sources = {c.source for cands in proposals.values() for c in cands}
+        feature_of = {name: self._feature(name) for name in sources}
+        explain_of = {name: getattr(self.sources.get(name), "explain", None)
+                      if name in self.sources else None for name in sources}
         if best is None:
             best = defaultdict(float)
             for cands in proposals.values():
                 for c in cands:
-                    feature = self._feature(c.source)
+                    feature = feature_of[c.source]
                     if feature:
                         best[feature] = max(best[feature], c.strength)
+        weights = weight_table(self.settings.weights)
+        no_proof = SocialProof()
         out = []
         for post_id, cands in proposals.items():
             fact = facts.get(post_id)
@@ -176,20 +184,21 @@ class FeedRanker:
             evidence: dict[str, object] = {}
             plugin_reasons: dict[str, str] = {}
             for c in cands:
-                feature = self._feature(c.source)
+                feature = feature_of[c.source]
                 if feature:
                     strengths[feature] = max(strengths.get(feature, 0.0), c.strength)
-                    explain = getattr(self.sources.get(c.source), "explain", None)
-                    text = explain(c) if callable(explain) else None
-                    if text and feature not in plugin_reasons:
-                        plugin_reasons[feature] = text
+                    explain = explain_of[c.source]
+                    if feature not in plugin_reasons and callable(explain):
+                        text = explain(c)
+                        if text:
+                            plugin_reasons[feature] = text
                 if c.source == "collaborative":
                     evidence["collaborative_via"] = c.evidence.get("via", 0)
                 if c.source == "trending":
                     evidence["recent"] = int(c.strength)
-            proof = social.get(post_id, SocialProof())
+            proof = social.get(post_id, no_proof)
             values = feature_values(fact, ctx, proof, strengths, best, self.settings)
-            total, contributions = combine(values, self.settings.weights)
+            total, contributions = combine(values, weights)
             evidence.update(social=proof, engagers=fact.engagers, plugin_reasons=plugin_reasons)
             out.append(Scored(post_id=post_id, author_id=fact.author_id, tags=fact.tags,
                               created_at=fact.created_at,

@@ -116,9 +116,19 @@ def feature_values(facts: PostFacts, ctx: UserContext, social: SocialProof,
     return values
 
 
-def combine(values: Mapping[str, float], weights: FeedWeights) -> tuple[float, dict[str, float]]:
-    """The score and each feature's contribution to it."""
-    contributions = {f: weight_of(weights, f) * v for f, v in values.items()}
+def weight_table(weights: FeedWeights) -> dict[str, float]:
+    """Every weighted feature's weight, as ``weight_of`` gives it (absent: 0)."""
+    table = {f: float(w) for f, w in weights.extra.items()}
+    table.update((f, float(getattr(weights, f))) for f in FEATURES)
+    return table
+
+
+def combine(values: Mapping[str, float], weights: FeedWeights | Mapping[str, float]
+            ) -> tuple[float, dict[str, float]]:
+    """The score and each feature's contribution to it. A ranking scoring many candidates
+    passes ``weight_table(weights)``, built once."""
+    table = weights if isinstance(weights, Mapping) else weight_table(weights)
+    contributions = {f: table.get(f, 0.0) * v for f, v in values.items()}
     return sum(contributions.values()), contributions
 
 
