@@ -5,6 +5,9 @@ from __future__ import annotations
 import multiprocessing
 from pathlib import Path
 
+import pytest
+
+from engine.errors import StoreUnavailable
 from engine.ingest import Ingestor
 from engine.settings import Settings
 from engine.store import open_store
@@ -27,6 +30,31 @@ def test_second_start_attaches_instead_of_starting_another(tmp_path: Path) -> No
     finally:
         first.stop()
     assert not (tmp_path / PID_NAME).exists()
+
+
+def _servers_on(sock: Path) -> list[int]:
+    """Live redis-server processes started for this socket."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ")
+        except OSError:
+            continue
+        if proc.name.isdigit() and b"redis-server" in cmdline and str(sock).encode() in cmdline:
+            found.append(int(proc.name))
+    return found
+
+
+def test_a_start_that_times_out_leaves_no_server_behind(tmp_path: Path) -> None:
+    sock = socket_path_for(tmp_path.resolve())
+    with pytest.raises(StoreUnavailable, match="did not answer"):
+        start_or_attach(tmp_path, timeout=0.0)
+    assert _servers_on(sock) == []
+    server = start_or_attach(tmp_path)  # and the next start is a normal one
+    try:
+        assert server.owner and _servers_on(sock) == [server.pid]
+    finally:
+        server.stop()
 
 
 def test_racing_processes_share_one_server(tmp_path: Path) -> None:

@@ -117,7 +117,13 @@ def start_or_attach(
             return EmbeddedServer(data_dir, sock, owner=False)
         _clear_stale(data_dir, sock)
         process = _spawn(data_dir, sock, fsync, plan_cache)
-        _wait_ready(sock, process, timeout, data_dir)
+        try:
+            _wait_ready(sock, process, timeout, data_dir)
+        except StoreUnavailable:
+            # Nobody would own it: a server left loading keeps taking CPU and memory
+            # after this process has given up on it.
+            _terminate(process)
+            raise
         log.info("started FalkorDB (pid %s) on %s", process.pid, sock)
         return EmbeddedServer(data_dir, sock, owner=True, process=process)
 
@@ -156,6 +162,15 @@ def _spawn(data_dir: Path, sock: Path, fsync: str, plan_cache: int) -> subproces
         args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
+
+
+def _terminate(process: subprocess.Popen[bytes], grace: float = 30.0) -> None:
+    process.terminate()
+    try:
+        process.wait(grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def _wait_ready(
