@@ -417,7 +417,9 @@ def main() -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GRAPHFEED_")}
     env.update(GRAPHFEED_GRAPH_URI=args.graph_uri or f"embedded://{data_dir / 'graph'}",
                GRAPHFEED_API_MODE="production", GRAPHFEED_API_SECRET=secret,
-               GRAPHFEED_API_DEMO_USERS="0", PYTHONPATH=str(ROOT))
+               GRAPHFEED_API_DEMO_USERS="0", PYTHONPATH=str(ROOT),
+               # A trained 100k-user world rebuilds its vector indexes for minutes at start.
+               GRAPHFEED_EMBEDDED_START_TIMEOUT_S="900")
     if args.graph_name:
         env["GRAPHFEED_GRAPH_NAME"] = args.graph_name
     if args.now_ms is not None:
