@@ -19,11 +19,14 @@ from engine.learn.linkpred import (
     preferential_attachment,
 )
 from engine.recommend.suggestion_blend import (
+    EMBEDDING_BLEND,
     GRAPH_BLEND,
     BlendWeights,
     blend_features,
+    blend_logit,
     blend_score,
     fit_blend,
+    suggestion_logit,
 )
 
 #   0 — 1 — 3 — 4       degrees: 0:2, 1:3, 2:3, 3:3, 4:1
@@ -144,3 +147,15 @@ def test_fit_blend_recovers_the_informative_feature():
     assert isinstance(weights, BlendWeights)
     assert weights.adamic_adar > 5 * abs(weights.paths3)
     assert weights.embedding_cosine == 0.0
+
+
+def test_suggestion_logit_uses_the_cosine_only_where_both_vectors_exist():
+    aa, p3, deg = np.full(4, 1.0), np.full(4, 5.0), np.full(4, 20.0)
+    cosine = np.array([np.nan, -0.5, 0.0, 0.5])  # NaN: the user or the candidate has none
+    got = suggestion_logit(aa, p3, deg, deg, cosine)
+    assert got[0] == pytest.approx(blend_score(aa[:1], p3[:1], deg[:1], deg[:1])[0],
+                                   abs=1e-12)  # the graph-only blend
+    x = blend_features(aa[1:], p3[1:], deg[1:], deg[1:], cosine[1:])
+    assert np.allclose(got[1:], blend_logit(x, EMBEDDING_BLEND))
+    assert EMBEDDING_BLEND.embedding_cosine > 0 and got[1] < got[2] < got[3]
+    assert abs(got[2] - got[0]) > 0.1  # a known cosine of 0 is not "no vector"

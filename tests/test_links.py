@@ -197,6 +197,24 @@ def test_blend_refit_learns_weights_from_the_residual_graph(edge_file):
     result = evaluate_links(edge_file, "blend", refit=True)
     assert set(result["weights"]) == {"intercept", "adamic_adar", "degree", "paths3",
                                       "embedding_cosine"}
+    assert result["weights"]["embedding_cosine"] != 0.0  # FastRP's cosine is in by default
+    graph_only = evaluate_links(edge_file, "blend", refit=True, embedding="none")
+    assert graph_only["weights"]["embedding_cosine"] == 0.0
+    with pytest.raises(ValidationError, match="embedding"):
+        evaluate_links(edge_file, "blend", embedding="node2vec")
+
+
+@pytest.mark.skipif(not FACEBOOK.is_file(), reason="../shared/data is not present")
+def test_stored_blend_weights_are_the_seed_0_refits_and_the_cosine_helps():
+    """Both weight sets come from the harness (no test pair touches them), and the
+    stored-vector cosine beats the graph-only blend on the same test pairs."""
+    from engine.recommend.suggestion_blend import EMBEDDING_BLEND, GRAPH_BLEND
+
+    graph_only = evaluate_links(FACEBOOK, "blend", seed=0, refit=True, embedding="none")
+    with_vectors = evaluate_links(FACEBOOK, "blend", seed=0, refit=True)
+    assert graph_only["weights"] == GRAPH_BLEND.as_dict()
+    assert with_vectors["weights"] == EMBEDDING_BLEND.as_dict()
+    assert with_vectors["auc"] > graph_only["auc"] > 0.99
 
 
 def test_cli_prints_json(edge_file):

@@ -276,3 +276,38 @@ def test_trained_sources_suggest_neighbours_and_community_accounts(
                                     "follows and engages much like you",
                                     "popular with people into #surfing like you")
     assert ids(after)[:4] == [s.user.id for s in community]
+
+
+def test_the_blend_reads_the_stored_vectors_only_where_both_exist(
+        store: GraphStore, ingest: Ingestor, rec: Recommender) -> None:
+    """a, b, c and d are alike to the graph (each followed by f, whom me and new follow).
+    Stored vectors: me's cosine to a is -0.9, to b -0.1, to d 0 (none positive: the
+    embedding-neighbour source skips them, so only the blend can tell them apart); c and
+    new have none."""
+    import numpy as np
+
+    from engine.learn import embeddings as emb
+    from engine.learn.config import EmbeddingSettings
+    from engine.learn.export import NodeSet
+    from engine.learn.runs import activate, start_run
+
+    users(ingest, "me", "new", "f", "a", "b", "c", "d")
+    follows(ingest, ("me", "f"), ("new", "f"), ("f", "a"), ("f", "b"), ("f", "c"), ("f", "d"))
+
+    def scores(user: str) -> dict[str, float]:
+        return {s.user.id: s.score for s in rec.follow_suggestions(user, 10)}
+
+    before, before_new = scores("me"), scores("new")
+    assert before["a"] == before["b"] == before["c"] == before["d"] > 0
+    run = start_run(store, "embeddings", {})
+    emb.ensure_vector_indexes(store, run.slot, EmbeddingSettings(dimensions=2))
+    ids = np.array(["me", "a", "b", "c", "d", "new", "f"], dtype=object)
+    vectors = np.array([[1, 0], [-0.9, np.sqrt(0.19)], [-0.1, np.sqrt(0.99)], [0, 0], [0, 1],
+                        [0, 0], [0, 0]], dtype=np.float32)  # zero rows are stored as no vector
+    emb.write_vectors(store, "User", run.slot, NodeSet("User", ids), vectors, batch_size=10)
+    activate(store, run, {})
+    after = scores("me")
+    assert after["b"] > after["a"]  # the ids alone would rank a first
+    assert after["c"] == pytest.approx(before["c"], abs=1e-6)  # no vector: graph-only blend
+    assert abs(after["c"] - after["d"]) > 1e-3  # no vector is not a cosine of 0
+    assert scores("new") == pytest.approx(before_new, abs=1e-6)  # no vector: as before

@@ -27,10 +27,12 @@ from engine.evaluate.link_split import (
 )
 from engine.learn.config import EmbeddingSettings
 from engine.learn.edge_features import OPERATORS, score_pairs_with_embedding
+from engine.learn.embeddings import unit_rows
 from engine.learn.fastrp import FastRPParams, fastrp_embedding
 from engine.learn.linkpred import HEURISTICS, pair_features
 from engine.learn.node2vec import Node2VecParams, node2vec_embedding
 from engine.recommend.suggestion_blend import (
+    EMBEDDING_BLEND,
     GRAPH_BLEND,
     BlendWeights,
     blend_features,
@@ -46,23 +48,39 @@ Scorer = Callable[[LinkSplit, np.random.Generator, str, dict[str, Any]],
                   tuple[np.ndarray, dict[str, Any]]]
 
 
-def _pair_blend_features(adjacency: Any, pairs: np.ndarray) -> np.ndarray:
+def _pair_blend_features(adjacency: Any, pairs: np.ndarray,
+                         vectors: np.ndarray | None = None) -> np.ndarray:
     f = pair_features(adjacency, pairs)
-    return blend_features(f["adamic_adar"], f["paths3"], f["degree_u"], f["degree_v"])
+    cosine = None if vectors is None else np.einsum(
+        "ij,ij->i", vectors[pairs[:, 0]], vectors[pairs[:, 1]]).astype(np.float64)
+    return blend_features(f["adamic_adar"], f["paths3"], f["degree_u"], f["degree_v"], cosine)
+
+
+def production_vectors(adjacency: Any, seed: int) -> np.ndarray:
+    """Unit FastRP vectors at `graphfeed train`'s default ``EmbeddingSettings``: what
+    production stores on users and the suggestion blend reads back."""
+    s = EmbeddingSettings()
+    params = FastRPParams(dimensions=s.dimensions, weights=tuple(s.fastrp_weights),
+                          normalization=s.fastrp_normalization, self_loops=s.fastrp_self_loops)
+    return unit_rows(fastrp_embedding(adjacency, params, seed=seed))
 
 
 def fit_blend_weights(split: LinkSplit, rng: np.random.Generator,
-                      fraction: float = 0.1) -> BlendWeights:
+                      fraction: float = 0.1, embedding_seed: int | None = None) -> BlendWeights:
     """Blend weights learnt from the residual graph alone.
 
     A nested split of the residual graph hides ``fraction`` of its edges; the
     features of those (and of as many non-edges) are computed without them,
     as the test pairs' are. A small fraction keeps the density the fit sees
-    close to the residual graph's.
+    close to the residual graph's. With ``embedding_seed`` the cosine of
+    vectors trained on that inner residual graph is a fifth feature.
     """
     inner = split_links(EdgeList(edges=split.residual_edges,
                                  labels=np.arange(split.n_nodes)), rng, fraction)
-    return fit_blend(_pair_blend_features(inner.residual, inner.test_pairs), inner.test_labels)
+    vectors = None if embedding_seed is None else production_vectors(inner.residual,
+                                                                      embedding_seed)
+    return fit_blend(_pair_blend_features(inner.residual, inner.test_pairs, vectors),
+                     inner.test_labels, use_embedding=vectors is not None)
 
 
 def _reject_unknown(method: str, params: dict[str, Any], known: tuple[str, ...]) -> None:
@@ -81,11 +99,25 @@ def _heuristic(name: str) -> Scorer:
     return score
 
 
+BLEND_EMBEDDINGS = ("fastrp", "none")
+
+
 def _blend(split: LinkSplit, rng: np.random.Generator, operator: str,
            params: dict[str, Any]) -> tuple[np.ndarray, dict[str, Any]]:
-    _reject_unknown("blend", params, ("refit",))
-    weights = fit_blend_weights(split, rng) if params.get("refit") else GRAPH_BLEND
-    scores = blend_logit(_pair_blend_features(split.residual, split.test_pairs), weights)
+    _reject_unknown("blend", params, ("refit", "embedding"))
+    embedding = str(params.get("embedding", "fastrp"))
+    if embedding not in BLEND_EMBEDDINGS:
+        raise ValidationError(f"unknown blend embedding {embedding!r}: use one of "
+                              + ", ".join(BLEND_EMBEDDINGS), embedding=embedding)
+    # Drawn first, and only when used, so `embedding=none` keeps the graph-only split.
+    seed = int(rng.integers(0, 2**31 - 1)) if embedding == "fastrp" else None
+    if params.get("refit"):
+        weights = fit_blend_weights(split, rng, embedding_seed=seed)
+    else:
+        weights = GRAPH_BLEND if seed is None else EMBEDDING_BLEND
+    vectors = None if seed is None else production_vectors(split.residual, seed)
+    scores = blend_logit(_pair_blend_features(split.residual, split.test_pairs, vectors),
+                         weights)
     return scores, {"weights": weights.as_dict()}
 
 
@@ -158,7 +190,9 @@ def evaluate_links(edges_path: str | Path, method: str, seed: int = 0,
     only and defaults to hadamard; ``params`` go to the method (node2vec:
     ``Node2VecParams`` fields over ``preset`` - graphfeed, the default: the walks and
     window `graphfeed train` uses; paper: l=80, k=10; fastrp: ``FastRPParams`` fields, ``weights``
-    as "0,1,1"; blend: ``refit=True`` fits the weights on this residual graph).
+    as "0,1,1"; blend: ``refit=True`` fits the weights on this residual graph,
+    ``embedding`` fastrp (the default: the cosine of production's FastRP vectors is a
+    feature) or none (the graph-only blend)).
     """
     if method not in SCORERS:
         raise ValidationError(f"unknown method {method!r}: use one of " + ", ".join(METHODS),

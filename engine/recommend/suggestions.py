@@ -20,8 +20,10 @@ Sources (each a Cypher query, except the one the feed profile already gives):
 The two trained sources answer nothing before the first training run.
 
 Score: ``blend`` × the link probability of ``engine.recommend.suggestion_blend``
-(``sigmoid(blend_score(AA, P3, degrees))``, the formula fitted for link
-prediction) plus bonuses for evidence the blend does not see (``SuggestWeights``).
+(``sigmoid(suggestion_logit(AA, P3, degrees, cosine))``, the formula fitted for
+link prediction; the cosine of the user's and the candidate's stored vectors
+enters only where both have one, else the graph-only weights apply) plus bonuses
+for evidence the blend does not see (``SuggestWeights``).
 The blend is called in exactly one place, :func:`link_probability`.
 
 Never suggested: yourself, anyone you follow, anyone you gave feedback on.
@@ -45,7 +47,7 @@ from engine.recommend.candidates import HOUR_MS
 from engine.recommend.fanout import gather
 from engine.recommend.graph_sources import community_accounts, embedding_accounts
 from engine.recommend.reasons import MAX_REASONS, hashtags, people
-from engine.recommend.suggestion_blend import blend_score
+from engine.recommend.suggestion_blend import suggestion_logit
 from engine.recommend.types import Suggestion
 from engine.recommend.views import user_view
 from engine.store import GraphStore
@@ -56,9 +58,11 @@ SOURCES = ("friends_of_friends", "follows_you", "engaged_authors", "similar_inte
 
 
 def link_probability(adamic_adar: np.ndarray, paths3: np.ndarray, user_degree: np.ndarray,
-                     candidate_degree: np.ndarray) -> np.ndarray:
-    """The blend's probability that the user would follow each candidate."""
-    logit = blend_score(adamic_adar, paths3, user_degree, candidate_degree)
+                     candidate_degree: np.ndarray, embedding_cosine: np.ndarray) -> np.ndarray:
+    """The blend's probability that the user would follow each candidate
+    (``embedding_cosine`` NaN where the user or the candidate has no vector)."""
+    logit = suggestion_logit(adamic_adar, paths3, user_degree, candidate_degree,
+                             embedding_cosine)
     return 1.0 / (1.0 + np.exp(-logit))
 
 
@@ -149,20 +153,22 @@ class Suggester:
             return []
         profile = self._profile(profile_rows, now)
         ids = self._shortlist(found)
-        # Paths and overlap are read for the whole shortlist, alongside the stats that
-        # filter it, rather than after them: one round of queries instead of two.
-        stat_rows, path_rows, overlap = gather([
+        # Paths, overlap and vector cosines are read for the whole shortlist, alongside the
+        # stats that filter it, rather than after them: one round of queries instead of two.
+        stat_rows, path_rows, overlap, cosines = gather([
             lambda: read("suggest/get_candidate_stats", user_id=user_id, ids=ids),
             lambda: read("suggest/count_paths3", user_id=user_id, ids=ids,
                          followees=cfg.followees_scanned),
-            lambda: self._overlap(user_id, ids, now, profile)])
+            lambda: self._overlap(user_id, ids, now, profile),
+            lambda: read("suggest/get_embedding_cosines", user_id=user_id, ids=ids)])
         stats = {r["id"]: r for r in stat_rows}
         ids = [i for i in ids if i in stats and not stats[i]["followed"]
                and not stats[i]["feedback"]]
         if not ids:
             return []
         paths = {r["id"]: int(r["paths3"]) for r in path_rows}
-        return self._rank(ids, found, stats, paths, overlap, user_degree, first)
+        cosine = {r["id"]: float(r["cosine"]) for r in cosines}
+        return self._rank(ids, found, stats, paths, overlap, cosine, user_degree, first)
 
     def _needs_tag_fans(self, found: dict[str, _Candidate], user_id: str, first: int) -> bool:
         """Whether the tag fans could change the result: only when fewer than
@@ -207,12 +213,13 @@ class Suggester:
 
     def _rank(self, ids: list[str], found: dict[str, _Candidate], stats: dict[str, Any],
               paths: dict[str, int], overlap: dict[str, tuple[float, tuple[str, ...]]],
-              user_degree: int, first: int) -> list[Suggestion]:
+              cosines: dict[str, float], user_degree: int, first: int) -> list[Suggestion]:
         w = self.settings.suggest_weights
         aa = np.array([found[i].adamic_adar for i in ids])
         p3 = np.array([float(paths.get(i, 0)) for i in ids])
         degree = np.array([float(stats[i]["followers"] + stats[i]["following"]) for i in ids])
-        link = link_probability(aa, p3, np.full(len(ids), float(user_degree)), degree)
+        cos = np.array([cosines.get(i, np.nan) for i in ids])
+        link = link_probability(aa, p3, np.full(len(ids), float(user_degree)), degree, cos)
         top_affinity = max((found[i].affinity for i in ids), default=0.0)
         top_co = max((found[i].co_engagement for i in ids), default=0.0)
         popular_scale = math.log1p(self.settings.popularity_reference)
