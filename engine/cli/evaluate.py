@@ -40,7 +40,8 @@ def _parse_value(text: str) -> Any:
 @click.option("--param", "-P", "raw_params", multiple=True, metavar="KEY=VALUE",
               help="Method parameter, repeatable: p=0.5, q=2, dimensions=64, "
                    "preset=paper (node2vec: l=80, k=10 instead of graphfeed's training "
-                   "defaults), weights=0,1,1 (fastrp), refit=true (blend).")
+                   "defaults), weights=0,1,1 (fastrp), refit=true and "
+                   "embedding=fastrp|none (blend).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def links(edges_path: Path, method: str, operator: str | None, seed: int,
           raw_params: tuple[str, ...], as_json: bool) -> None:
