@@ -8,6 +8,7 @@ mode, and closes what it opened when the server stops.
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 from collections.abc import AsyncIterator
 
@@ -59,6 +60,10 @@ def create_app(settings: Settings | None = None, api: ApiSettings | None = None,
             await anyio.to_thread.run_sync(services.likes.get)
             if api.development and api.demo_users > 0:
                 await anyio.to_thread.run_sync(load_demo_if_empty, services.store, settings, api)
+            # Everything made so far (modules, schema, like model) lives as long as the
+            # server: out of the collector's sight, so full collections stop rescanning
+            # it. Measured in-process: each full collection paused ~110 ms, the whole p99 tail.
+            gc.freeze()
             yield
         finally:
             if owned:
