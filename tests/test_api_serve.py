@@ -38,6 +38,22 @@ SCHEMA_FILE = REPO / "graphql" / "schema.graphql"
 SERVE = "import engine.cli.serve; from engine.cli import main; main()"
 
 
+def _wait_healthy(proc: subprocess.Popen[bytes], base: str, log: Path,
+                  timeout: float = 90) -> None:
+    """Until /healthz answers 200; fails with the server's log if it exits or times out."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            pytest.fail("graphfeed serve did not start:\n" +
+                        log.read_text(errors="replace")[-3000:])
+        time.sleep(0.1)
+
+
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, subprocess.Popen]]:
     data = tmp_path_factory.mktemp("serve")
@@ -50,18 +66,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, subp
     proc = subprocess.Popen([sys.executable, "-c", SERVE, "serve", "--port", str(port)],
                             cwd=data, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
     try:
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("graphfeed serve did not start:\n" +
-                            (data / "serve.log").read_text(errors="replace")[-3000:])
-            time.sleep(0.1)
+        _wait_healthy(proc, base, data / "serve.log")
         yield base, proc
     finally:
         if proc.poll() is None:
@@ -142,16 +148,8 @@ def test_several_workers_share_one_database(tmp_path: Path) -> None:
         proc = subprocess.Popen([sys.executable, "-c", SERVE, "serve", "--port", str(port)],
                                 cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
-            base, deadline = f"http://127.0.0.1:{port}", time.monotonic() + 90
-            while True:
-                try:
-                    if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                assert proc.poll() is None and time.monotonic() < deadline, \
-                    (tmp_path / "serve.log").read_text(errors="replace")[-3000:]
-                time.sleep(0.1)
+            base = f"http://127.0.0.1:{port}"
+            _wait_healthy(proc, base, tmp_path / "serve.log")
             children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
             commands = [Path(f"/proc/{c}/cmdline").read_bytes() for c in children]
             workers = [c for c in commands if b"spawn_main" in c and b"resource_tracker" not in c]
