@@ -102,15 +102,10 @@ def worker_app() -> Any:
 
 
 def _start_embedded(settings: Settings) -> EmbeddedServer | None:
-    if not settings.graph_uri.startswith("embedded://"):
-        return None
-    from engine.store.embedded import start_or_attach
+    from engine.store import start_embedded
 
     try:
-        return start_or_attach(Path(settings.graph_uri.removeprefix("embedded://")),
-                               fsync=settings.embedded_fsync,
-                               timeout=settings.embedded_start_timeout_s,
-                               plan_cache=settings.embedded_plan_cache)
+        return start_embedded(settings)
     except GraphfeedError as e:
         raise click.ClickException(e.message) from e
 

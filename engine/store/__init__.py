@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 from engine.errors import ConfigError
@@ -11,7 +12,10 @@ from engine.settings import Settings, get_settings
 from engine.store.base import GraphStore, Row
 from engine.store.queries import QueryLibrary, default_library
 
-__all__ = ["GraphStore", "Row", "open_store"]
+if TYPE_CHECKING:
+    from engine.store.embedded import EmbeddedServer
+
+__all__ = ["GraphStore", "Row", "open_store", "start_embedded"]
 
 
 def open_store(
@@ -30,7 +34,7 @@ def open_store(
     queries = queries or default_library()
     uri = settings.graph_uri
     if uri.startswith("embedded://"):
-        store: GraphStore = _embedded(settings, uri, graph or settings.graph_name, queries)
+        store: GraphStore = _embedded(settings, graph or settings.graph_name, queries)
     elif uri.startswith("falkordb://"):
         from falkordb import FalkorDB
 
@@ -53,18 +57,29 @@ def open_store(
     return store
 
 
-def _embedded(settings: Settings, uri: str, graph: str, queries: QueryLibrary) -> GraphStore:
-    from falkordb import FalkorDB
-
+def start_embedded(settings: Settings) -> EmbeddedServer | None:
+    """Start (or attach to) the configured embedded database; None when the configured
+    database is not the embedded one."""
+    uri = settings.graph_uri
+    if not uri.startswith("embedded://"):
+        return None
     from engine.store.embedded import start_or_attach
-    from engine.store.falkordb import FalkorDBStore
 
     raw = uri.removeprefix("embedded://")
     if not raw:
         raise ConfigError("embedded:// needs a data directory, e.g. embedded://./var/graph")
-    server = start_or_attach(Path(raw), fsync=settings.embedded_fsync,
-                             timeout=settings.embedded_start_timeout_s,
-                             plan_cache=settings.embedded_plan_cache)
+    return start_or_attach(Path(raw), fsync=settings.embedded_fsync,
+                           timeout=settings.embedded_start_timeout_s,
+                           plan_cache=settings.embedded_plan_cache)
+
+
+def _embedded(settings: Settings, graph: str, queries: QueryLibrary) -> GraphStore:
+    from falkordb import FalkorDB
+
+    from engine.store.falkordb import FalkorDBStore
+
+    server = start_embedded(settings)
+    assert server is not None  # open_store only comes here for an embedded:// URI
     if server.owner:
         atexit.register(server.stop)
     db = FalkorDB(unix_socket_path=str(server.socket_path))
