@@ -106,3 +106,37 @@ def test_falkordb_refuses_map_keys_it_cannot_parse(store: GraphStore) -> None:
     # FalkorDB reads parameters from the query text; a backtick in a key has no escape.
     with pytest.raises(ValidationError):
         store.execute("RETURN $m AS m", {"m": {"a`b": 1}}, write=False)
+
+
+# -- FalkorDB: the store keeps the connections it borrows between queries ------------------
+def test_falkordb_threads_never_share_a_connection(store: GraphStore) -> None:
+    def asker(seed: int) -> list[tuple[int, int]]:
+        answers = []
+        for i in range(seed * 1000, seed * 1000 + 100):
+            rows = store.execute("RETURN $i AS i, $s AS s", {"i": i, "s": str(i)}, write=False)
+            answers.append((i, rows[0]["i"]) if rows[0]["s"] == str(i) else (i, -1))
+        return answers
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        for answers in pool.map(asker, range(8)):
+            assert all(asked == got for asked, got in answers)
+    # No more connections kept than threads asked at once (8 workers, then this one).
+    assert 1 <= len(store._idle) <= 9  # type: ignore[attr-defined]
+
+
+def test_falkordb_connection_is_ready_after_an_error_reply(store: GraphStore) -> None:
+    for _ in range(3):
+        with pytest.raises(StoreError):
+            store.execute("RETURN 1 +", {}, write=False)
+        assert store.execute("RETURN 2 AS two", {}, write=False) == [{"two": 2}]
+    assert len(store._idle) == 1  # type: ignore[attr-defined]  # one thread: one connection
+
+
+def test_falkordb_reconnects_when_the_server_drops_a_kept_connection(store: GraphStore) -> None:
+    store.execute("RETURN 1 AS one", {}, write=False)
+    kept = store._idle[0]  # type: ignore[attr-defined]
+    kept.send_command("CLIENT", "ID")
+    client_id = kept.read_response()
+    store.db.connection.execute_command("CLIENT", "KILL", "ID", client_id)  # type: ignore[attr-defined]
+    assert store.execute("RETURN 3 AS three", {}, write=False) == [{"three": 3}]
+    assert store.execute("RETURN 4 AS four", {}, write=False) == [{"four": 4}]

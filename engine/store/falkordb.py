@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -36,6 +37,8 @@ class FalkorDBStore(GraphStore):
         self.graph = db.select_graph(graph)
         self.server = server
         self.timeout_ms = timeout_ms or None
+        self._idle: list[redis.Connection] = []  # pooled connections kept between queries
+        self._idle_pid = os.getpid()
 
     def execute(self, text: str, params: Mapping[str, Any], *, write: bool) -> list[Row]:
         # The command the client would send, sent past its result parser: the compact
@@ -46,13 +49,48 @@ class FalkorDBStore(GraphStore):
         if self.timeout_ms is not None:
             command += ["timeout", self.timeout_ms]
         try:
-            return rows(self.db.connection.execute_command(*command), self.graph)
+            return rows(self._send(command), self.graph)
         except redis.ConnectionError as e:
             raise StoreUnavailable(f"FalkorDB is not reachable: {e}") from e
         except redis.ResponseError as e:
             if "empty key" in str(e) and not write:
                 return []  # reading a graph that has no data yet
             raise StoreError(f"FalkorDB rejected the query: {e}") from e
+
+    def _send(self, command: list[str | int]) -> Any:
+        """The raw reply to ``command``.
+
+        ``Redis.execute_command`` wraps each command in retry, observability and
+        connection-pool bookkeeping: ~80 us of CPU per query measured, against ~20 us for
+        the send and the read themselves, and a feed asks ~17 queries. So connections
+        borrowed from the client's pool are kept here, idle between queries (a list's
+        pop and append are atomic: one thread per connection at a time). A connection
+        that fails goes back to the pool, which reconnects it, and the command to
+        ``execute_command``, which retries it."""
+        client = self.db.connection
+        if client.connection is not None:  # a single-connection client: nothing to borrow
+            return client.execute_command(*command)
+        if self._idle_pid != os.getpid():  # forked: the parent's sockets are not ours
+            self._idle, self._idle_pid = [], os.getpid()
+        try:
+            conn = self._idle.pop()
+        except IndexError:
+            conn = client.connection_pool.get_connection()
+        try:
+            conn.send_command(*command)
+            reply = conn.read_response()
+        except (redis.ConnectionError, redis.TimeoutError):
+            client.connection_pool.release(conn)
+            return client.execute_command(*command)
+        except redis.ResponseError:  # an error reply: the connection is ready for more
+            self._idle.append(conn)
+            raise
+        except BaseException:  # anything else may have left a reply unread
+            conn.disconnect()
+            client.connection_pool.release(conn)
+            raise
+        self._idle.append(conn)
+        return reply
 
     def apply_schema(self) -> list[str]:
         made = []
@@ -135,6 +173,9 @@ class FalkorDBStore(GraphStore):
             raise StoreError(f"FalkorDB rejected {args[0]}: {e}") from e
 
     def close(self) -> None:
+        pool = self.db.connection.connection_pool
+        while self._idle:
+            pool.release(self._idle.pop())
         self.db.connection.close()
         if self.server is not None:
             self.server.stop()

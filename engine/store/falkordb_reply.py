@@ -5,7 +5,7 @@ cell is a ``[type, value]`` pair. The falkordb client turns each cell into a
 Python value through a function table, then the store walked the result again
 to turn maps, nodes and paths into plain dicts and lists: two or three calls per
 cell, ~6 us of CPU per 4-column row on top of the ~3 us hiredis takes to read
-it. Here the common cells (strings, integers, floats, null, lists, maps) are
+it. Here the common cells (strings, integers, floats, booleans, null, lists, maps) are
 converted in one pass (~2.5 us per such row); the rare ones (nodes, edges,
 paths, points, vectors, temporal values) go through the client's own parser and
 the same plain-value rules as before, so every reply converts to exactly what it
@@ -41,11 +41,17 @@ def rows(reply: list[Any], graph: Graph) -> list[dict[str, Any]]:
     for record in reply[1]:
         row: dict[str, Any] = {}
         for name, (kind, value) in zip(names, record, strict=True):
-            # The scalar types inline: a call per cell is most of the cost.
+            # The common types inline (booleans and lists of strings too: a feed's
+            # candidate rows are full of them): a call per cell is most of the cost.
             if kind == _STRING:
                 row[name] = value if type(value) is str else _string(value)
             elif kind == _INTEGER:
                 row[name] = value if type(value) is int else int(value)
+            elif kind == _BOOLEAN and type(value) is str:
+                row[name] = value == "true"
+            elif kind == _ARRAY:
+                row[name] = [v if k == _STRING and type(v) is str else _value(k, v, graph)
+                             for k, v in value]
             elif kind == _DOUBLE:
                 row[name] = float(value)
             elif kind == _NULL:
