@@ -149,7 +149,8 @@ class Recommender:
             served = fingerprints(blob)
         ctx = self.ranker.context(user_id, as_of)
         ranked = self.ranker.rank(ctx, pool=self.config.pool_size)
-        remaining = [s for s in ranked if fingerprint(s.post_id) not in served]
+        remaining = [s for s in ranked if fingerprint(s.post_id) not in served] if served \
+            else ranked
         page = remaining[:first]
         items = self._feed_items(ctx, page)
         end = None

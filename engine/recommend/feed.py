@@ -23,7 +23,7 @@ import functools
 import hashlib
 import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,11 +36,10 @@ from engine.recommend.candidates import (
 from engine.recommend.fanout import gather
 from engine.recommend.rerank import diversify
 from engine.recommend.scoring import (
+    FeatureMaker,
     PostFacts,
     Scored,
     SocialProof,
-    combine,
-    feature_values,
     ordered,
     weight_table,
 )
@@ -161,11 +160,16 @@ class FeedRanker:
               facts: dict[str, PostFacts], social: dict[str, SocialProof],
               best: dict[str, float] | None = None) -> list[Scored]:
         """Score every proposal that has facts; ``best`` normalises source strengths."""
-        # Per source, once per ranking: its feature and its reason-maker.
+        # Per source, once per ranking: its feature and its reason-maker. A few hundred
+        # candidates go through the loop below, so it stays lean.
         sources = {c.source for cands in proposals.values() for c in cands}
         feature_of = {name: self._feature(name) for name in sources}
-        explain_of = {name: getattr(self.sources.get(name), "explain", None)
-                      if name in self.sources else None for name in sources}
+        explain_of: dict[str, Callable[[Candidate], str | None]] = {}
+        for name in sources:
+            if name in self.sources:
+                maker = getattr(self.sources.get(name), "explain", None)
+                if callable(maker):
+                    explain_of[name] = maker
         if best is None:
             best = defaultdict(float)
             for cands in proposals.values():
@@ -173,38 +177,43 @@ class FeedRanker:
                     feature = feature_of[c.source]
                     if feature:
                         best[feature] = max(best[feature], c.strength)
-        weights = weight_table(self.settings.weights)
+        features = FeatureMaker(ctx, best, self.settings, weight_table(self.settings.weights))
         no_proof = SocialProof()
+        get_fact, get_proof = facts.get, social.get
         out = []
         for post_id, cands in proposals.items():
-            fact = facts.get(post_id)
+            fact = get_fact(post_id)
             if fact is None:
                 continue
             strengths: dict[str, float] = {}
             evidence: dict[str, object] = {}
             plugin_reasons: dict[str, str] = {}
             for c in cands:
-                feature = feature_of[c.source]
+                source = c.source
+                feature = feature_of[source]
                 if feature:
-                    strengths[feature] = max(strengths.get(feature, 0.0), c.strength)
-                    explain = explain_of[c.source]
-                    if feature not in plugin_reasons and callable(explain):
+                    strength, held = c.strength, strengths.get(feature, 0.0)
+                    strengths[feature] = strength if strength > held else held  # max()
+                    explain = explain_of.get(source) if explain_of else None
+                    if explain is not None and feature not in plugin_reasons:
                         text = explain(c)
                         if text:
                             plugin_reasons[feature] = text
-                if c.source == "collaborative":
+                if source == "collaborative":
                     evidence["collaborative_via"] = c.evidence.get("via", 0)
-                if c.source == "trending":
+                elif source == "trending":
                     evidence["recent"] = int(c.strength)
-            proof = social.get(post_id, no_proof)
-            values = feature_values(fact, ctx, proof, strengths, best, self.settings)
-            total, contributions = combine(values, weights)
-            evidence.update(social=proof, engagers=fact.engagers, plugin_reasons=plugin_reasons)
+            proof = get_proof(post_id, no_proof)
+            values, contributions = features.score(fact, proof.strength, strengths)
+            evidence["social"] = proof
+            evidence["engagers"] = fact.engagers
+            evidence["plugin_reasons"] = plugin_reasons
             out.append(Scored(post_id=post_id, author_id=fact.author_id, tags=fact.tags,
                               created_at=fact.created_at,
-                              sources=tuple(dict.fromkeys(c.source for c in cands)),
-                              values=values, contributions=contributions, score=total,
-                              evidence=evidence))
+                              sources=(cands[0].source,) if len(cands) == 1
+                              else tuple(dict.fromkeys(c.source for c in cands)),
+                              values=values, contributions=contributions,
+                              score=sum(contributions.values()), evidence=evidence))
         return out
 
     def _feature(self, source_name: str) -> str | None:
@@ -219,14 +228,21 @@ class FeedRanker:
         proposals = self.candidates(ctx, per_source or self.settings.per_source)
         ids = sorted(proposals)
         facts, social = self.facts_and_social(ctx, ids)
-        kept = [i for i in ids if i in facts and not self.exclusion(
-            ctx, facts[i], engaged_only=exclude_engaged_only).any]
+        kept = [i for i in ids if i in facts and not excluded(
+            ctx.user_id, facts[i], engaged_only=exclude_engaged_only)]
         scored = ordered(self.score(ctx, {i: proposals[i] for i in kept}, facts, social))
         if not diversified:
             return scored[:pool]
         return diversify(scored, limit=pool, lam=self.settings.mmr_lambda,
                          max_per_author=self.settings.max_per_author,
                          window=self.settings.author_window)
+
+
+def excluded(user_id: str, facts: PostFacts, *, engaged_only: bool = False) -> bool:
+    """``FeedRanker.exclusion(...).any`` without building the ``Exclusion``."""
+    if engaged_only:
+        return facts.engaged
+    return facts.removed or facts.author_id == user_id or facts.seen or facts.engaged
 
 
 def freshness(created_at: int, now: int, half_life_hours: float) -> float:

@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from engine.recommend.candidates import HOUR_MS, UserContext
 from engine.tuning import FeedWeights, RecommendSettings
@@ -49,8 +49,10 @@ class Scored:
     evidence: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class PostFacts:
+# PostFacts and SocialProof are named tuples, not frozen dataclasses: a feed makes one of
+# each per candidate (~300), and a frozen dataclass's __init__ (a guarded __setattr__ per
+# field) costs several times a tuple's.
+class PostFacts(NamedTuple):
     """The graph's facts about one candidate (``recommend/get_candidate_features``)."""
 
     post_id: str
@@ -65,15 +67,14 @@ class PostFacts:
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any], followees: Set[str]) -> PostFacts:
-        return cls(post_id=row["id"], author_id=row["author_id"] or "",
-                   created_at=int(row["created_at"] or 0), tags=tuple(sorted(row["tags"] or ())),
-                   engagers=int(row["engagers"] or 0),
-                   followed=row["author_id"] in followees, removed=bool(row["removed"]),
-                   seen=bool(row["seen"]), engaged=bool(row["engaged"]))
+        author = row["author_id"]
+        return cls(row["id"], author or "", int(row["created_at"] or 0),
+                   tuple(sorted(row["tags"] or ())), int(row["engagers"] or 0),
+                   author in followees, bool(row["removed"]), bool(row["seen"]),
+                   bool(row["engaged"]))
 
 
-@dataclass(frozen=True)
-class SocialProof:
+class SocialProof(NamedTuple):
     followees: int = 0
     strength: float = 0.0
     likers: int = 0
@@ -86,34 +87,74 @@ def weight_of(weights: FeedWeights, feature: str) -> float:
     return float(weights.extra.get(feature, 0.0))
 
 
-def feature_values(facts: PostFacts, ctx: UserContext, social: SocialProof,
-                   strengths: Mapping[str, float], best: Mapping[str, float],
-                   settings: RecommendSettings) -> dict[str, float]:
-    """Each feature's value in 0..1 for one candidate (see the module doc)."""
-    values: dict[str, float] = {}
-    top_tag = ctx.top_tag_weight
-    if facts.tags and top_tag > 0:
-        total = sum(ctx.tags.get(t, 0.0) for t in facts.tags)
-        values["tag_interest"] = min(1.0, total / top_tag / math.sqrt(len(facts.tags)))
-    else:
-        values["tag_interest"] = 0.0
-    top_author = ctx.top_author_affinity
-    values["author_affinity"] = (ctx.authors.get(facts.author_id, 0.0) / top_author
-                                 if top_author > 0 else 0.0)
-    values["social_proof"] = 1.0 - math.exp(-social.strength)
-    values["followee_post"] = 1.0 if facts.followed else 0.0
-    values["popularity"] = _log_share(facts.engagers, settings.popularity_reference)
-    values["trending"] = 0.0
-    age_hours = max(0, ctx.as_of - facts.created_at) / HOUR_MS
-    values["freshness"] = 2.0 ** (-age_hours / settings.freshness_half_life_hours)
-    values["collaborative"] = 0.0
-    for feature, strength in strengths.items():
-        if feature == "trending":  # an absolute scale: engagements within the window
-            values[feature] = _log_share(int(strength), settings.trending_reference)
-            continue
-        top = best.get(feature, 0.0)
-        values[feature] = strength / top if top > 0 else 0.0
-    return values
+class FeatureMaker:
+    """Feature values and contributions for the candidates of one ranking.
+
+    What depends only on the user and the ranking (top interests, reference logarithms,
+    weights) is worked out once, not once per candidate of a few hundred. The arithmetic
+    is the module doc's: ``score = sum_f weight_f * value_f``, summed in the values'
+    order."""
+
+    def __init__(self, ctx: UserContext, best: Mapping[str, float],
+                 settings: RecommendSettings, table: Mapping[str, float]) -> None:
+        """``table``: the feature weights (``weight_table``); absent features weigh 0."""
+        self.tags = ctx.tags
+        self.top_tag = ctx.top_tag_weight
+        self.authors = ctx.authors
+        self.top_author = ctx.top_author_affinity
+        self.as_of = ctx.as_of
+        self.best = best
+        self.half_life = settings.freshness_half_life_hours
+        self.popularity_log = math.log1p(settings.popularity_reference)
+        self.trending_log = math.log1p(settings.trending_reference)
+        self.weight = table.get
+        self.weights = tuple(table.get(f, 0.0) for f in FEATURES)
+
+    def score(self, facts: PostFacts, social_strength: float, strengths: Mapping[str, float]
+              ) -> tuple[dict[str, float], dict[str, float]]:
+        """The candidate's feature values and their contributions, in the same order."""
+        tags = facts.tags
+        top_tag = self.top_tag
+        if tags and top_tag > 0:
+            get = self.tags.get
+            share = sum([get(t, 0.0) for t in tags]) / top_tag / math.sqrt(len(tags))
+            tag_interest = share if share < 1.0 else 1.0
+        else:
+            tag_interest = 0.0
+        top_author = self.top_author
+        author_affinity = (self.authors.get(facts.author_id, 0.0) / top_author
+                           if top_author > 0 else 0.0)
+        social_proof = 1.0 - math.exp(-social_strength)
+        followee_post = 1.0 if facts.followed else 0.0
+        engagers = facts.engagers
+        popularity = math.log1p(engagers if engagers > 0 else 0) / self.popularity_log
+        if not popularity < 1.0:
+            popularity = 1.0
+        age = self.as_of - facts.created_at
+        freshness = 2.0 ** (-((age if age > 0 else 0) / HOUR_MS) / self.half_life)
+        w_col, w_tag, w_auth, w_social, w_followee, w_pop, w_trend, w_fresh = self.weights
+        values = {"tag_interest": tag_interest, "author_affinity": author_affinity,
+                  "social_proof": social_proof, "followee_post": followee_post,
+                  "popularity": popularity, "trending": 0.0, "freshness": freshness,
+                  "collaborative": 0.0}
+        contributions = {"tag_interest": w_tag * tag_interest,
+                         "author_affinity": w_auth * author_affinity,
+                         "social_proof": w_social * social_proof,
+                         "followee_post": w_followee * followee_post,
+                         "popularity": w_pop * popularity, "trending": w_trend * 0.0,
+                         "freshness": w_fresh * freshness, "collaborative": w_col * 0.0}
+        for feature, strength in strengths.items():
+            if feature == "trending":  # an absolute scale: engagements within the window
+                recent = int(strength)
+                value = math.log1p(recent if recent > 0 else 0) / self.trending_log
+                if not value < 1.0:
+                    value = 1.0
+            else:
+                top = self.best.get(feature, 0.0)
+                value = strength / top if top > 0 else 0.0
+            values[feature] = value
+            contributions[feature] = self.weight(feature, 0.0) * value
+        return values, contributions
 
 
 def weight_table(weights: FeedWeights) -> dict[str, float]:
@@ -121,19 +162,6 @@ def weight_table(weights: FeedWeights) -> dict[str, float]:
     table = {f: float(w) for f, w in weights.extra.items()}
     table.update((f, float(getattr(weights, f))) for f in FEATURES)
     return table
-
-
-def combine(values: Mapping[str, float], weights: FeedWeights | Mapping[str, float]
-            ) -> tuple[float, dict[str, float]]:
-    """The score and each feature's contribution to it. A ranking scoring many candidates
-    passes ``weight_table(weights)``, built once."""
-    table = weights if isinstance(weights, Mapping) else weight_table(weights)
-    contributions = {f: table.get(f, 0.0) * v for f, v in values.items()}
-    return sum(contributions.values()), contributions
-
-
-def _log_share(count: int, reference: int) -> float:
-    return min(1.0, math.log1p(max(count, 0)) / math.log1p(reference))
 
 
 def ordered(items: Sequence[Scored]) -> list[Scored]:
