@@ -15,7 +15,7 @@ ORDER BY similarity DESC
 WITH node, max(similarity) AS similarity, collect(a.id)[0] AS via
 ORDER BY similarity DESC, node.id
 LIMIT $neighbours
-MATCH (node)-[:POSTED]->(p:Post)
+MATCH (node)-[:POSTED]->(p)
 WHERE p.created_at >= $since AND p.created_at <= $as_of AND p.removed_at IS NULL
 WITH node, similarity, via, p
 ORDER BY p.created_at DESC
