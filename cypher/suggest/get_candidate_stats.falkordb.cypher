@@ -1,19 +1,17 @@
-// Each suggested account as shown, plus what filters it: already followed, already given
-// feedback on (accepted or rejected), and whether it follows the user. The answers are
+// What scores and filters each shortlisted account: its FOLLOWS degrees, already followed,
+// already given feedback on (accepted or rejected), whether it follows the user. (Its name
+// and posts are read for the page shown only: get_shown_accounts.) The answers are
 // read once as a list (see find_friends_of_friends). FalkorDB's indegree()/outdegree()
-// read a FOLLOWS degree without walking the follower list (a user follows an account at
-// most once, so edges are followers): ~25% of this query, ~40% of its p99, whose
-// candidates include the most followed accounts (embedding and community sources).
+// beat walking the follower list (a user follows an account at most once, so edges are
+// followers), but indegree() still grows with the followers (~0.4 us each): it is about
+// half of this query, whose candidates include the most followed accounts (embedding and
+// community sources; ~8k followers per shortlist on the 100k world).
 MATCH (u:User {id: $user_id})
 OPTIONAL MATCH (u)-[:SUGGESTION_FEEDBACK]->(r:User)
 WITH u, collect(r) AS answered
 UNWIND $ids AS id
 MATCH (c:User {id: id})
-OPTIONAL MATCH (c)-[:POSTED]->(p:Post)
-WHERE p.removed_at IS NULL
-WITH u, answered, c, count(p) AS posts
-RETURN c.id AS id, c.name AS name, indegree(c, 'FOLLOWS') AS followers,
-       outdegree(c, 'FOLLOWS') AS following, posts,
+RETURN c.id AS id, indegree(c, 'FOLLOWS') AS followers, outdegree(c, 'FOLLOWS') AS following,
        size([(u)-[:FOLLOWS]->(c) | 1]) > 0 AS followed,
        size([(c)-[:FOLLOWS]->(u) | 1]) > 0 AS follows_you,
        c IN answered AS feedback
