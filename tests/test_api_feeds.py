@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
-from api_server import LiveApi
+from api_server import LiveApi, api_settings, seed, serving
+
+from engine.settings import Settings
+from engine.store import open_store
 
 pytest_plugins = ["api_server"]
 
@@ -139,11 +143,37 @@ def test_suggestion_feedback(live_api: LiveApi) -> None:
     assert code(live_api.post(FEEDBACK, {"u": "carol", "t": "ghost", "a": True})) == "NOT_FOUND"
 
 
-def test_feed_reads_are_batched(live_api: LiveApi) -> None:
+AUTHORS = """query($u: ID!) { feed(userId: $u, first: 10) {
+  edges { node { id author { id name } } } } }"""
+AUTHOR_COUNTS = """query($u: ID!) { feed(userId: $u, first: 10) {
+  edges { node { id author { id followerCount followingCount postCount createdAt } } } } }"""
+USER = """query($id: ID!) { user(id: $id) {
+  id followerCount followingCount postCount createdAt } }"""
+
+
+def test_feed_authors_come_with_the_feed_and_their_counts_on_demand(settings: Settings) -> None:
+    # A graph of its own: other tests add authors without names to the shared one.
+    real = open_store(settings, graph=f"test_api_{uuid.uuid4().hex[:10]}")
+    seed(real, settings)
+    with serving(real, settings, api_settings()) as live_api:
+        authors_on_demand(live_api)
+
+
+def authors_on_demand(live_api: LiveApi) -> None:
     reads = live_api.store.reads
     before = reads.copy()
-    live_api.gql(FEED, {"u": "alice", "first": 5})
-    assert reads["api/get_users"] - before["api/get_users"] <= 1  # all authors in one query
+    edges = live_api.gql(AUTHORS, {"u": "alice"})["feed"]["edges"]
+    assert edges and all(e["node"]["author"]["name"] == e["node"]["author"]["id"].title()
+                         for e in edges)
+    assert reads["api/get_users"] == before["api/get_users"]  # names came with the posts
+    before = reads.copy()
+    counted = live_api.gql(AUTHOR_COUNTS, {"u": "alice"})["feed"]["edges"]
+    assert reads["api/get_users"] - before["api/get_users"] == 1  # all authors in one query
+    authors = {e["node"]["author"]["id"]: e["node"]["author"] for e in counted}
+    assert authors == {a: live_api.gql(USER, {"id": a})["user"] for a in authors}
+    # bob follows dave and erin, is followed by alice, posted b1 and b2 (b2 is in the feed)
+    assert (authors["bob"]["followerCount"], authors["bob"]["followingCount"],
+            authors["bob"]["postCount"]) == (1, 2, 2)
 
 
 EXPLORE = """query($u: ID!, $first: Int, $after: String) {
