@@ -8,11 +8,14 @@ from engine.errors import NotFound, ValidationError
 from engine.ingest import Ingestor
 from engine.learn.communities import user_community
 from engine.learn.config import TrainSettings
-from engine.recommend.explore import explore, scan_window
+from engine.recommend import explore as explore_module
+from engine.recommend.candidates import UserContext
+from engine.recommend.explore import explore, prepare_snapshot, rank, scan_window
+from engine.recommend.graph_sources import CommunityTrending
 from engine.settings import Settings
 from engine.store import GraphStore
 from engine.train import train_communities
-from engine.tuning import ExploreSettings
+from engine.tuning import ExploreSettings, RecommendSettings
 
 HOUR = 3_600_000
 T0 = 1_700_000_000_000
@@ -27,6 +30,10 @@ def all_pairs(group: list[str]) -> list[dict[str, str]]:
 
 @pytest.fixture
 def world(store: GraphStore, settings: Settings) -> Ingestor:
+    return build_world(store, settings)
+
+
+def build_world(store: GraphStore, settings: Settings) -> Ingestor:
     ing = Ingestor(store, settings)
     ing.upsert_users([{"id": u, "name": u.upper()} for u in ["me", *LEFT, *RIGHT]])
     ing.follow_many(all_pairs(LEFT) + all_pairs(RIGHT) + [
@@ -196,3 +203,106 @@ def test_the_scan_window_keeps_the_newest_posts_the_trending_queries_read(
     # More posts wanted than the days hold: the window stays as it was.
     wide = {**window, "scan": 10_000}
     assert scan_window(store, wide) == wide
+
+
+# -- one list per community and snapshot, for every caller ------------------------------------
+class Spy:
+    """Records the names of the real store's reads (the database still answers them)."""
+
+    def __init__(self, store: GraphStore) -> None:
+        self.names: list[str] = []
+        self._read = store.read
+        store.read = self.read  # type: ignore[method-assign]
+
+    def read(self, name: str, **params: object) -> list[dict]:
+        self.names.append(name)
+        return self._read(name, **params)
+
+    def trending(self) -> int:
+        """Trending lists computed: per community, or global."""
+        return sum(n in ("explore/find_community_trending", "explore/find_trending")
+                   for n in self.names)
+
+    def community_lists(self) -> int:
+        return self.names.count("explore/find_community_trending")
+
+
+def feed_candidates(store: GraphStore, user: str, pool: int) -> list[tuple]:
+    ctx = UserContext(user_id=user, as_of=NOW, following=0, engaged=0, tags={}, authors={})
+    found = CommunityTrending().fetch(store, ctx, RecommendSettings(), pool)
+    return [(c.post_id, c.strength, dict(c.evidence)) for c in found]
+
+
+def ranking(store: GraphStore, user: str, s: ExploreSettings) -> list[tuple]:
+    return [(p.id, p.trend, p.source, p.reasons) for p in rank(store, user, NOW, s)]
+
+
+def test_explore_and_the_feed_share_one_list_per_community_and_snapshot(
+        any_store: GraphStore, settings: Settings) -> None:
+    store = any_store
+    build_world(store, settings)
+    train_communities(store, TrainSettings())
+    short = ExploreSettings(pool=3, fill_with_trending=False)
+    # Each computed cold and alone, as before lists were shared: a list of 3 per community.
+    explore_module._CACHE.clear()
+    alone_short = ranking(store, "me", short)
+    explore_module._CACHE.clear()
+    alone_feed = feed_candidates(store, "me", 3)
+    explore_module._CACHE.clear()
+    alone_explore = ranking(store, "me", ExploreSettings())
+    assert len(alone_short) == 3 and len(alone_explore) > 3  # the short lists were cut
+    for first_explore in (True, False):
+        explore_module._CACHE.clear()
+        spy = Spy(store)
+        if first_explore:
+            assert ranking(store, "me", ExploreSettings()) == alone_explore
+            assert feed_candidates(store, "me", 3) == alone_feed
+            assert ranking(store, "me", short) == alone_short
+        else:
+            assert feed_candidates(store, "me", 3) == alone_feed
+            assert ranking(store, "me", ExploreSettings()) == alone_explore
+        # The own and the nearby community in one query; the second caller read its lists.
+        assert spy.community_lists() == 1
+
+
+def test_a_prepared_snapshot_serves_every_member_without_a_trending_query(
+        any_store: GraphStore, settings: Settings) -> None:
+    store = any_store
+    world = build_world(store, settings)
+    train_communities(store, TrainSettings())
+    explore_module._CACHE.clear()
+    members = ["me", "l3", "r1", "r4"]
+    cold = {u: explore(store, u, 10, now=NOW) for u in members}
+    explore_module._CACHE.clear()
+    served = [ExploreSettings(), CommunityTrending().settings]
+    prepared = prepare_snapshot(store, NOW + 1, served)
+    assert prepared.as_of == NOW - NOW % 300_000 and prepared.communities == 2
+    assert prepared.computed == 2
+    spy = Spy(store)
+    for u in members:
+        assert explore(store, u, 10, now=NOW) == cold[u]
+        assert feed_candidates(store, u, 40)
+    assert spy.trending() == 0
+    assert prepare_snapshot(store, NOW, served).computed == 0  # nothing left to compute
+    # The next snapshot is prepared ahead, from what the graph holds then.
+    world.track_engagements([{"user_id": "r2", "label": "share", "content_id": "r1-2",
+                              "score": 100, "time": NOW + 1}])
+    later = NOW + 300_000
+    assert prepare_snapshot(store, later, served).computed == 2
+    spy.names.clear()
+    ahead = ranking_at(store, "me", later)
+    assert spy.trending() == 0
+    explore_module._CACHE.clear()
+    assert ranking_at(store, "me", later) == ahead  # the same as computed on demand
+    assert ahead != ranking_at(store, "me", NOW)
+
+
+def ranking_at(store: GraphStore, user: str, now: int) -> list[tuple]:
+    return [(p.id, p.trend, p.source, p.reasons)
+            for p in rank(store, user, now, ExploreSettings())]
+
+
+def test_nothing_to_prepare_before_communities_are_trained(store: GraphStore,
+                                                           world: Ingestor) -> None:
+    prepared = prepare_snapshot(store, NOW, [ExploreSettings()])
+    assert (prepared.communities, prepared.computed) == (0, 0)

@@ -28,7 +28,10 @@ from engine.api.graphiql import ASSETS_ROUTE, assets_complete
 from engine.api.metrics import CONTENT_TYPE, Metrics
 from engine.api.schema import build_schema
 from engine.api.settings import ApiSettings
+from engine.api.snapshots import SnapshotPreparer
 from engine.api.view import REQUEST_ID_HEADER, GraphQLView
+from engine.recommend.explore import prepare_snapshot
+from engine.recommend.graph_sources import community_source_settings
 from engine.settings import Settings, get_settings
 from engine.store import GraphStore, open_store
 
@@ -49,6 +52,7 @@ def create_app(settings: Settings | None = None, api: ApiSettings | None = None,
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         owned = store is None
+        preparer: SnapshotPreparer | None = None
         opened = store if store is not None else await anyio.to_thread.run_sync(
             lambda: open_store(settings, graph=graph))
         try:
@@ -64,8 +68,13 @@ def create_app(settings: Settings | None = None, api: ApiSettings | None = None,
             # server: out of the collector's sight, so full collections stop rescanning
             # it. Measured in-process: each full collection paused ~110 ms, the whole p99 tail.
             gc.freeze()
+            preparer = _snapshot_preparer(services, metrics) if api.explore_prepare else None
+            if preparer is not None:
+                preparer.start()
             yield
         finally:
+            if preparer is not None:
+                await anyio.to_thread.run_sync(preparer.stop)
             if owned:
                 await anyio.to_thread.run_sync(opened.close)
 
@@ -95,6 +104,17 @@ def create_app(settings: Settings | None = None, api: ApiSettings | None = None,
     app.state.services = services
     app.state.metrics = metrics
     return app
+
+
+def _snapshot_preparer(services: Services, metrics: Metrics) -> SnapshotPreparer:
+    store, settings = services.store, services.settings
+    # Explore's own settings and the feed's community source's: each list is computed once,
+    # long enough for both.
+    served = [settings.explore, *community_source_settings(services.recommender.sources)]
+    return SnapshotPreparer(
+        lambda as_of: prepare_snapshot(store, as_of, served), services.recommender.clock,
+        settings.explore.snapshot_seconds, services.api.explore_prepare_lead_s,
+        on_prepared=lambda p: metrics.snapshot_prepared(p.as_of, p.seconds))
 
 
 def load_demo_if_empty(store: GraphStore, settings: Settings, api: ApiSettings) -> int:

@@ -41,6 +41,23 @@ class Metrics:
             "graphfeed_api_store_threads_busy",
             "Worker threads running store or engine calls right now.", registry=self.registry)
 
+        self.explore_snapshot = Gauge(
+            "graphfeed_api_explore_snapshot_ms",
+            "Start (epoch ms) of the latest Explore snapshot whose per-community lists the "
+            "server computed ahead.", registry=self.registry)
+        self.explore_prepared = Counter(
+            "graphfeed_api_explore_snapshots_prepared",
+            "Explore snapshots whose per-community lists the server computed ahead.",
+            registry=self.registry)
+        self.explore_prepare_seconds = Gauge(
+            "graphfeed_api_explore_prepare_seconds",
+            "How long computing the latest snapshot's lists took.", registry=self.registry)
+
+    def snapshot_prepared(self, as_of: int, seconds: float) -> None:
+        self.explore_snapshot.set(as_of)
+        self.explore_prepare_seconds.set(seconds)
+        self.explore_prepared.inc()
+
     def observe(self, operation: str, outcome: str, seconds: float) -> None:
         self.requests.labels(operation, outcome).inc()
         self.latency.labels(operation).observe(seconds)

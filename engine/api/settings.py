@@ -58,6 +58,11 @@ class ApiSettings(BaseSettings):
     workers: int = Field(1, ge=1, le=64)
     store_threads: int = Field(16, ge=1, le=256)  # concurrent store calls (worker threads)
     recommend_threads: int = Field(4, ge=1, le=256)  # concurrent feeds/suggestions/analyses
+    # Explore's per-community lists are computed by the server for each next snapshot this
+    # many seconds before it starts (at least twice the last computation's time), and for
+    # the current one at start, so no request pays for a cold list (engine/api/snapshots.py).
+    explore_prepare: bool = True
+    explore_prepare_lead_s: float = Field(20.0, ge=0)
     # How often (seconds) the server looks for a newer like model under model_dir/likes.
     likes_refresh_s: float = Field(30.0, ge=0)
     demo_users: int = Field(1000, ge=0)  # development only: load a demo world into an empty graph

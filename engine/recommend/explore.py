@@ -27,7 +27,9 @@ the same snapshot and never repeat a post (see ``engine.recommend.feed``).
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict, deque
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -107,19 +109,18 @@ def explore(store: GraphStore, user_id: str, first: int = 20, after: str | None 
     return Page(items=items, end_cursor=end, has_next=len(remaining) > first)
 
 
-def rank(store: GraphStore, user_id: str, as_of: int, s: ExploreSettings) -> list[ExplorePost]:
+def rank(store: GraphStore, user_id: str, as_of: int, s: ExploreSettings, *,
+         each: int = 0) -> list[ExplorePost]:
     """The user's whole Explore ranking as of ``as_of`` (at most ``s.pool`` posts).
 
     The per-community lists are computed as of the start of ``as_of``'s snapshot, so a
     caller with an exact clock (the feed's ``community_trending`` source) shares them with
-    every other member of the community in that snapshot instead of recomputing them."""
-    if s.snapshot_seconds:
-        as_of -= as_of % (s.snapshot_seconds * 1000)
-    window = {"as_of": as_of, "since": as_of - int(s.recent_days * 24 * HOUR_MS),
-              "window_start": as_of - int(s.window_hours * HOUR_MS), "scan": s.scan,
-              "half_life_ms": s.freshness_half_life_hours * HOUR_MS}
+    every other member of the community in that snapshot instead of recomputing them.
+    ``each``: how long a list to compute when it is not cached yet (at least ``s.pool``),
+    so that callers with shorter pools are served by one computation (see ``_lists``)."""
+    window = _window(as_of, s)
     mine = user_community(store, user_id)
-    buckets = _community_buckets(store, user_id, mine, window, s) if mine else []
+    buckets = _community_buckets(store, user_id, mine, window, s, each) if mine else []
     ranked = _interleave(buckets, s)
     for post in ranked:  # words only for what made the ranking
         bucket, row = post.why
@@ -134,8 +135,17 @@ def rank(store: GraphStore, user_id: str, as_of: int, s: ExploreSettings) -> lis
     return ranked
 
 
+def _window(as_of: int, s: ExploreSettings) -> dict[str, Any]:
+    if s.snapshot_seconds:
+        as_of -= as_of % (s.snapshot_seconds * 1000)
+    return {"as_of": as_of, "since": as_of - int(s.recent_days * 24 * HOUR_MS),
+            "window_start": as_of - int(s.window_hours * HOUR_MS), "scan": s.scan,
+            "half_life_ms": s.freshness_half_life_hours * HOUR_MS}
+
+
 def _community_buckets(store: GraphStore, user_id: str, mine: UserCommunity,
-                       window: dict[str, Any], s: ExploreSettings) -> list[_Bucket]:
+                       window: dict[str, Any], s: ExploreSettings, each: int = 0
+                       ) -> list[_Bucket]:
     near = [n for n in mine.neighbours if n.weight > 0][:s.neighbours]
     if s.discovery_share <= 0:
         near = []
@@ -145,7 +155,7 @@ def _community_buckets(store: GraphStore, user_id: str, mine: UserCommunity,
     buckets += [_Bucket(NEARBY, discovery * n.weight / total, n.community, n.tags)
                 for n in near]
     by_community = _community_rows(store, mine.version, [b.community for b in buckets],
-                                   window, s)
+                                   window, s, each)
     rows = [r for b in buckets for r in by_community[b.community]]
     hidden = _excluded(store, user_id, sorted({r["id"] for r in rows}))
     index = {b.community: i for i, b in enumerate(buckets)}
@@ -173,60 +183,146 @@ def _excluded(store: GraphStore, user_id: str, ids: list[str]) -> set[str]:
 
 
 # -- per-community trending, shared by every member for one snapshot ---------------------------
+Rows = list[dict[str, Any]]
+
+
 class _Cache:
-    """A small LRU of query results keyed by (store, what, snapshot, settings)."""
+    """A small LRU of ranked lists keyed by (store, what, snapshot, settings).
+
+    A list is kept with the length it was computed for (``each`` posts per community, or
+    ``limit`` for global trending). Callers with different pools share it: the queries
+    order by (trend DESC, id) and cut, so the first n of a longer list are exactly the
+    list of n. ``widest`` is the longest length asked for so far, so a cold list is
+    computed once, long enough for every caller (Explore's pool, not the feed's 40)."""
 
     def __init__(self, size: int = 512) -> None:
         self.size = size
-        self._data: OrderedDict[tuple[Any, ...], list[dict[str, Any]]] = OrderedDict()
+        self.widest: dict[str, int] = {}
+        self._data: OrderedDict[tuple[Any, ...], tuple[int, Rows]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: tuple[Any, ...]) -> list[dict[str, Any]] | None:
+    def get(self, key: tuple[Any, ...], n: int) -> Rows | None:
+        """The first ``n`` of the cached list, best first; None unless one that long is here."""
         with self._lock:
             value = self._data.get(key)
-            if value is not None:
-                self._data.move_to_end(key)
-            return value
+            if value is None or value[0] < n:
+                return None
+            self._data.move_to_end(key)
+        return value[1][:n]
 
-    def put(self, key: tuple[Any, ...], value: list[dict[str, Any]]) -> None:
+    def put(self, key: tuple[Any, ...], value: tuple[int, Rows]) -> None:
+        """Keep ``value``: (the length it was computed for, its rows best first)."""
         with self._lock:
+            if key in self._data and self._data[key][0] >= value[0]:
+                return  # as long a list arrived meanwhile (computed by another thread)
             self._data[key] = value
             self._data.move_to_end(key)
             while len(self._data) > self.size:
                 self._data.popitem(last=False)
 
+    def length(self, what: str, n: int) -> int:
+        """How long a list of ``what`` to compute when ``n`` are wanted now."""
+        with self._lock:
+            self.widest[what] = widest = max(n, self.widest.get(what, 0))
+        return widest
+
     def clear(self) -> None:
         with self._lock:
             self._data.clear()
+            self.widest.clear()
 
 
 _CACHE = _Cache()
 
 
+def _ranked(rows: Rows) -> Rows:
+    """Best first, as the trending queries cut their lists (trend DESC, id)."""
+    return sorted(rows, key=lambda r: (-float(r["trend"]), str(r["id"])))
+
+
 def _key(store: GraphStore, window: dict[str, Any], s: ExploreSettings, *parts: Any
          ) -> tuple[Any, ...]:
+    # Not the pool: lists of any length share one entry (see _Cache).
     where = (type(store).__name__, getattr(store, "graph_name", None), id(store))
-    knobs = (s.scan, s.recent_days, s.window_hours, s.freshness_half_life_hours, s.pool)
+    knobs = (s.scan, s.recent_days, s.window_hours, s.freshness_half_life_hours)
     return (*where, window["as_of"], knobs, *parts)
 
 
 def _community_rows(store: GraphStore, version: int, communities: list[int],
-                    window: dict[str, Any], s: ExploreSettings) -> dict[int, list[dict]]:
-    out: dict[int, list[dict[str, Any]]] = {}
+                    window: dict[str, Any], s: ExploreSettings, each: int = 0
+                    ) -> dict[int, Rows]:
+    out: dict[int, Rows] = {}
     missing = []
     for c in communities:
-        hit = _CACHE.get(_key(store, window, s, "community", version, c))
+        hit = _CACHE.get(_key(store, window, s, "community", version, c), s.pool)
         if hit is None:
             missing.append(c)
         else:
             out[c] = hit
     if missing:
+        n = _CACHE.length("community", max(each, s.pool))
         rows = store.read("explore/find_community_trending", version=version,
-                          communities=missing, each=s.pool, **scan_window(store, window))
+                          communities=missing, each=n, **scan_window(store, window))
         for c in missing:
-            out[c] = [r for r in rows if r["community"] == c]
-            _CACHE.put(_key(store, window, s, "community", version, c), out[c])
+            key = _key(store, window, s, "community", version, c)
+            _CACHE.put(key, (n, _ranked([r for r in rows if r["community"] == c])))
+            out[c] = _CACHE.get(key, s.pool) or []
     return out
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What ``prepare_snapshot`` did: the snapshot, the lists it computed, how long it took."""
+
+    as_of: int
+    communities: int
+    computed: int
+    seconds: float
+
+
+def prepare_snapshot(store: GraphStore, as_of: int, settings: Sequence[ExploreSettings],
+                     chunk: int = 16) -> Prepared:
+    """Compute the per-community trending lists (and global trending) of the snapshot that
+    holds ``as_of`` for every community of the active run, unless cached already, so that
+    no request of that snapshot pays for a cold list (~250 ms each on the 100k world).
+
+    A server calls it for the next snapshot shortly before it starts (``engine.api``):
+    the lists then miss what is stamped in those last seconds before the boundary, as a
+    list computed by the first request misses what arrives after it. ``settings``: every
+    distinct Explore configuration served (Explore's and the feed's source); each list is
+    computed at the longest pool among them. Communities go ``chunk`` to a query: one
+    query reads the newest posts' engagers once for all of them, and a chunk's rows stay
+    a short parse. The largest communities come first; at most a third of the cache is
+    used, so the current snapshot's lists are not evicted by the next one's."""
+    t0 = time.perf_counter()
+    runs = store.read("learn/get_active_run", kind="communities")
+    if not runs or not settings:
+        return Prepared(as_of, 0, 0, time.perf_counter() - t0)
+    version = int(runs[0]["version"])
+    limit = max(1, _CACHE.size // 3)
+    communities = [int(r["id"]) for r in store.read("learn/list_communities", limit=limit)]
+    computed = 0
+    done: set[tuple[Any, ...]] = set()
+    for s in settings:
+        window = _window(as_of, s)
+        knobs = _key(store, window, s)
+        if knobs in done:
+            continue
+        done.add(knobs)
+        n = _CACHE.length("community", max(x.pool for x in settings))
+        missing = [c for c in communities
+                   if _CACHE.get(_key(store, window, s, "community", version, c), n) is None]
+        scanned = scan_window(store, window) if missing else window
+        for i in range(0, len(missing), chunk):
+            part = missing[i:i + chunk]
+            rows = store.read("explore/find_community_trending", version=version,
+                              communities=part, each=n, **scanned)
+            for c in part:
+                _CACHE.put(_key(store, window, s, "community", version, c),
+                           (n, _ranked([r for r in rows if r["community"] == c])))
+            computed += len(part)
+        _global_rows(store, window, s, 2 * max(x.pool for x in settings))
+    return Prepared(window["as_of"], len(communities), computed, time.perf_counter() - t0)
 
 
 def scan_window(store: GraphStore, window: dict[str, Any], first_hours: float = 1.0
@@ -291,12 +387,8 @@ def _pick(posts: list[ExplorePost], authors: deque[str],
 
 def _trending(store: GraphStore, window: dict[str, Any], s: ExploreSettings,
               mine: UserCommunity | None, trained: bool) -> list[ExplorePost]:
-    key = _key(store, window, s, "trending")
-    rows = _CACHE.get(key)
-    if rows is None:
-        # Twice the pool: the user's exclusions are removed afterwards.
-        rows = store.read("explore/find_trending", limit=2 * s.pool, **scan_window(store, window))
-        _CACHE.put(key, rows)
+    # Twice the pool: the user's exclusions are removed afterwards.
+    rows = _global_rows(store, window, s, 2 * s.pool)
     why: tuple[str, ...]
     if mine is not None:
         why = ("trending on graphfeed right now",)
@@ -310,6 +402,18 @@ def _trending(store: GraphStore, window: dict[str, Any], s: ExploreSettings,
                    int(r["engagers"]), None, TRENDING, why) for r in rows]
     posts.sort(key=lambda p: (-p.trend, p.id))
     return posts
+
+
+def _global_rows(store: GraphStore, window: dict[str, Any], s: ExploreSettings,
+                 limit: int) -> Rows:
+    key = _key(store, window, s, "trending")
+    rows = _CACHE.get(key, limit)
+    if rows is None:
+        n = _CACHE.length("trending", limit)
+        _CACHE.put(key, (n, _ranked(store.read("explore/find_trending", limit=n,
+                                                **scan_window(store, window)))))
+        rows = _CACHE.get(key, limit) or []
+    return rows
 
 
 def _reasons(bucket: _Bucket, row: dict[str, Any], s: ExploreSettings) -> tuple[str, ...]:

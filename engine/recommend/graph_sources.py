@@ -110,7 +110,9 @@ class CommunityTrending:
     def fetch(self, store: GraphStore, ctx: UserContext, settings: RecommendSettings,
               limit: int) -> list[Candidate]:
         s = self.settings.model_copy(update={"pool": min(limit, self.settings.pool)})
-        posts = rank(store, ctx.user_id, ctx.as_of, s)
+        # A cold list is computed as long as Explore's, so Explore's requests in the same
+        # snapshot reuse it (and this one reuses theirs) instead of computing it twice.
+        posts = rank(store, ctx.user_id, ctx.as_of, s, each=self.settings.pool)
         return [Candidate(p.id, self.name, p.trend, {"reason": p.reasons[0] if p.reasons else ""})
                 for p in posts if p.source != "trending" and p.trend > 0]
 
@@ -122,6 +124,11 @@ def register_graph_sources(registry: SourceRegistry) -> SourceRegistry:
     for source in sources:
         registry.register(source, replace=True)
     return registry
+
+
+def community_source_settings(registry: SourceRegistry) -> list[ExploreSettings]:
+    """The Explore settings of the registry's community sources (to prepare their lists)."""
+    return [s.settings for s in registry if isinstance(s, CommunityTrending)]
 
 
 def reason(candidate: Candidate) -> str | None:
