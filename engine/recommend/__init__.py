@@ -148,7 +148,11 @@ class Recommender:
             as_of = cursor.require_int(fields, "t")
             served = fingerprints(blob)
         ctx = self.ranker.context(user_id, as_of)
-        ranked = self.ranker.rank(ctx, pool=self.config.pool_size)
+        # Greedy MMR's first k picks do not depend on how many come after them, so the
+        # ranking stops one past this page (the served ones may all be among them): on the
+        # first page 21 picks of the pool's 100, the same items in the same order.
+        wanted = min(self.config.pool_size, len(served) + first + 1)
+        ranked = self.ranker.rank(ctx, pool=wanted)
         remaining = [s for s in ranked if fingerprint(s.post_id) not in served] if served \
             else ranked
         page = remaining[:first]
