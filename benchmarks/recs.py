@@ -42,7 +42,7 @@ from tqdm import tqdm
 
 from engine.demo import generate_world, load_world
 from engine.recommend import Recommender, fanout
-from engine.recommend.counts import backfill_post_counts
+from engine.recommend.counts import backfill_post_counts, backfill_user_counts
 from engine.recommend.explore import _CACHE as EXPLORE_CACHE
 from engine.settings import Settings
 from engine.store import open_store
@@ -81,13 +81,13 @@ def run(users: int, samples: int, seed: int, data_dir: Path, graph: str | None =
                 ("follows", "MATCH ()-[f:FOLLOWS]->() RETURN count(f) AS n"),
                 ("engagements", "MATCH ()-[e:ENGAGED]->() RETURN count(e) AS n"))}
 
-    # A world written before ingestion kept engagement counters gets them once (readers
-    # would count live, as before); a no-op for a world with them.
+    # A world written before ingestion kept engagement and follower counters gets them once
+    # (readers would count live, as before); a no-op for a world with them.
     t = time.perf_counter()
-    backfilled = backfill_post_counts(store)
-    if backfilled:
-        result["counters_backfilled"] = {"posts": backfilled,
-                                         "seconds": round(time.perf_counter() - t, 1)}
+    backfilled = {"posts": backfill_post_counts(store), "users": backfill_user_counts(store)}
+    if any(backfilled.values()):
+        result["counters_backfilled"] = backfilled | {
+            "seconds": round(time.perf_counter() - t, 1)}
 
     query_ms: dict[str, list[float]] = defaultdict(list)
     read = store.read

@@ -102,6 +102,24 @@ def test_schema_counts_engagements_of_posts_written_before_counters(served: Cli)
     assert "counted" not in served("schema").stdout  # every post has counters now
 
 
+def test_schema_counts_followers_of_users_written_before_counters(served: Cli) -> None:
+    served("demo", "--users", "100", "--seed", "2", "--no-progress")
+    with served._store() as store:
+        # A graph from before the follower counters: followed users without UserCounts.
+        store.execute("MATCH (:User)-[:HAS_COUNTS]->(n:UserCounts) DETACH DELETE n", {},
+                      write=True)
+        expected = store.execute(
+            "MATCH (u:User)<-[:FOLLOWS]-(x) RETURN u.id AS id, count(x) AS followers", {},
+            write=False)
+    assert expected, "the demo world has no follows"
+    assert f"counted the followers of {len(expected):,} users" in served("schema").stdout
+    with served._store() as store:
+        found = store.execute("MATCH (u:User)-[:HAS_COUNTS]->(n:UserCounts) "
+                              "RETURN u.id AS id, n.followers AS followers", {}, write=False)
+    assert sorted(found, key=lambda r: r["id"]) == sorted(expected, key=lambda r: r["id"])
+    assert "counted" not in served("schema").stdout  # every followed user has counters now
+
+
 def test_demo_then_stats_in_another_process(cli: Cli) -> None:
     done = cli("demo", "--users", "200", "--seed", "5", "--no-progress")
     assert "total" in done.stdout

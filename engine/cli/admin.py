@@ -32,12 +32,13 @@ def _counts_table(title: str, counts: dict[str, int]) -> Table:
 @reports_errors
 def schema() -> None:
     """Create the indexes and unique constraints that are missing, and the engagement
-    counters of posts written before graphfeed kept them."""
-    from engine.recommend.counts import backfill_post_counts
+    counters of posts and follower counters of users written before graphfeed kept them."""
+    from engine.recommend.counts import backfill_post_counts, backfill_user_counts
 
     with opened_store(schema=False) as store:
         made = store.apply_schema()
         counted = backfill_post_counts(store)
+        followed = backfill_user_counts(store)
     if made:
         for item in made:
             click.echo(f"created {item}")
@@ -45,6 +46,8 @@ def schema() -> None:
         click.echo("schema is up to date: nothing to create")
     if counted:
         click.echo(f"counted the engagements of {counted:,} posts that had no counters")
+    if followed:
+        click.echo(f"counted the followers of {followed:,} users that had no counters")
 
 
 @main.command()
