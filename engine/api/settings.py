@@ -57,7 +57,10 @@ class ApiSettings(BaseSettings):
     # (the GIL); more use more cores but each holds its own pools, metrics and like model.
     workers: int = Field(1, ge=1, le=64)
     store_threads: int = Field(16, ge=1, le=256)  # concurrent store calls (worker threads)
-    recommend_threads: int = Field(4, ge=1, le=256)  # concurrent feeds/suggestions/analyses
+    # Concurrent feeds/suggestions/analyses. The database is the limit, not these threads:
+    # at 8 API clients, 4 made suggestions queue behind feeds here (p99 143 ms against 122
+    # with 8, the same throughput; 2 lost 13% of it). benchmarks/api.py --server-env.
+    recommend_threads: int = Field(8, ge=1, le=256)
     # Explore's per-community lists are computed by the server for each next snapshot this
     # many seconds before it starts (at least twice the last computation's time), and for
     # the current one at start, so no request pays for a cold list (engine/api/snapshots.py).
