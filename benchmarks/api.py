@@ -382,7 +382,8 @@ def markdown(info: dict[str, Any], runs: list[dict[str, Any]], meta: dict[str, A
     lines = [
         SECTION, "",
         f"`python benchmarks/api.py --users {info['users']} --clients "
-        f"{','.join(str(r['clients']) for r in runs)} --duration {meta['duration']}` on "
+        f"{','.join(str(r['clients']) for r in runs)} --duration {meta['duration']}"
+        + "".join(f" --server-env {e}" for e in meta.get("server_env", [])) + "` on "
         f"{meta['machine']}: `graphfeed serve` (one uvicorn process, production mode) on the "
         f"embedded FalkorDB, clients (asyncio, a keep-alive HTTP/1.1 connection each) on the "
         f"same machine. World: "
@@ -439,6 +440,9 @@ def main() -> None:
     parser.add_argument("--clients", default="1,8,32")
     parser.add_argument("--duration", type=float, default=30.0)
     parser.add_argument("--mix", default="feed=0.45,followSuggestions=0.35,trackEngagement=0.2")
+    parser.add_argument("--server-env", action="append", default=[], metavar="NAME=VALUE",
+                        help="a setting for the server (e.g. GRAPHFEED_API_RECOMMEND_THREADS=2)"
+                             "; repeatable")
     parser.add_argument("--baseline", type=int, default=20,
                         help="in-process engine calls per operation after the HTTP runs (0: none)")
     parser.add_argument("--graph-uri", default=None,
@@ -464,6 +468,11 @@ def main() -> None:
                GRAPHFEED_EMBEDDED_START_TIMEOUT_S="900")
     if args.graph_name:
         env["GRAPHFEED_GRAPH_NAME"] = args.graph_name
+    for item in args.server_env:
+        name, sep, value = item.partition("=")
+        if not sep or not name.startswith("GRAPHFEED_"):
+            parser.error(f"--server-env {item!r}: expected GRAPHFEED_NAME=VALUE")
+        env[name] = value
     if args.now_ms is not None:
         env["PYTHONPATH"] = f"{clock_shim(data_dir, args.now_ms)}{os.pathsep}{ROOT}"
     if args.graph_uri:
@@ -505,6 +514,7 @@ def main() -> None:
                                args.seed, args.graph_name, args.now_ms) if args.baseline else {}
     meta = {"duration": args.duration, "mix": mix, "server_start_s": round(started, 1),
             "explore_prepared_s": round(prepared, 1),
+            "server_env": args.server_env,
             "machine": f"{os.cpu_count()} cores, {platform.python_implementation()} "
                        f"{platform.python_version()}"}
     args.out.mkdir(parents=True, exist_ok=True)
