@@ -174,8 +174,29 @@ def test_community_sources(store: GraphStore, world: Ingestor) -> None:
     assert accounts[0][1] == 1.0 and accounts[0][2].startswith("popular with people into #")
     ctx = UserContext(user_id="me", as_of=NOW, following=2, engaged=1, tags={}, authors={})
     found = CommunityTrending().fetch(store, ctx, RecommendSettings(), 20)
-    assert found and not {c.post_id for c in found} & excluded()
-    assert reason(found[0]).startswith("popular with people into #")
+    assert found and reason(found[0]).startswith("popular with people into #")
+    # The feed filters seen, engaged, own and removed posts itself, so its source skips
+    # Explore's filter (and keeps posts by people the user follows); Explore's ranking of
+    # the same lists still hides them all.
+    proposed = {c.post_id for c in found}
+    assert proposed & excluded()
+    shown = {p.id for p in rank(store, "me", NOW, CommunityTrending().settings)}
+    assert shown and not shown & excluded()
+
+
+def test_the_feed_filters_what_its_community_source_no_longer_hides(
+        store: GraphStore, settings: Settings, world: Ingestor) -> None:
+    from engine.recommend import Recommender
+
+    train_communities(store, TrainSettings())
+    rec = Recommender(store, settings, clock=lambda: NOW)
+    items = list(rec.feed("me", 50).items)
+    community = [i for i in items if "community_trending" in i.sources]
+    assert community
+    never = {f"me-{k}" for k in range(4)} | {"l4-0", "l5-0", "l6-0"}  # own, seen, engaged, removed
+    assert not {i.post.id for i in items} & never
+    # Posts by people "me" follows (hidden by Explore) may carry the community signal.
+    assert any(i.post.author_id in ("l1", "l2") for i in community)
 
 
 def test_the_scan_window_keeps_the_newest_posts_the_trending_queries_read(

@@ -1,10 +1,12 @@
 // Candidate source "followees": the newest $each posts of each person the user follows
 // (of any age: freshness is a scoring feature, not a filter).
-MATCH (u:User {id: $user_id})-[f:FOLLOWS]->(a:User)
+// The hops name no labels their relationship types already imply (a label check is one
+// more matrix product per hop: ~10% of this query).
+MATCH (u:User {id: $user_id})-[f:FOLLOWS]->(a)
 WHERE f.since <= $as_of
 WITH a
 LIMIT $followees
-MATCH (a)-[:POSTED]->(p:Post)
+MATCH (a)-[:POSTED]->(p)
 WHERE p.created_at <= $as_of AND p.removed_at IS NULL
 WITH a, p
 ORDER BY p.created_at DESC, p.id

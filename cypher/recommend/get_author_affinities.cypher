@@ -1,5 +1,6 @@
 // How much the user engaged with each author's posts by $as_of (decayed like interests).
-MATCH (u:User {id: $user_id})-[e:ENGAGED]->(p:Post)
+// ENGAGED only joins users to posts, so the hop names no label (one matrix product less).
+MATCH (u:User {id: $user_id})-[e:ENGAGED]->(p)
 WHERE e.at <= $as_of AND p.author_id <> $user_id
 WITH e, p
 ORDER BY e.at DESC

@@ -110,17 +110,19 @@ def explore(store: GraphStore, user_id: str, first: int = 20, after: str | None 
 
 
 def rank(store: GraphStore, user_id: str, as_of: int, s: ExploreSettings, *,
-         each: int = 0) -> list[ExplorePost]:
+         each: int = 0, hide: bool = True) -> list[ExplorePost]:
     """The user's whole Explore ranking as of ``as_of`` (at most ``s.pool`` posts).
 
     The per-community lists are computed as of the start of ``as_of``'s snapshot, so a
     caller with an exact clock (the feed's ``community_trending`` source) shares them with
     every other member of the community in that snapshot instead of recomputing them.
     ``each``: how long a list to compute when it is not cached yet (at least ``s.pool``),
-    so that callers with shorter pools are served by one computation (see ``_lists``)."""
+    so that callers with shorter pools are served by one computation (see ``_lists``).
+    ``hide=False`` keeps the posts Explore must not show this user (``find_excluded``): for
+    a caller that filters its candidates itself."""
     window = _window(as_of, s)
     mine = user_community(store, user_id)
-    buckets = _community_buckets(store, user_id, mine, window, s, each) if mine else []
+    buckets = _community_buckets(store, user_id, mine, window, s, each, hide) if mine else []
     ranked = _interleave(buckets, s)
     for post in ranked:  # words only for what made the ranking
         bucket, row = post.why
@@ -130,7 +132,7 @@ def rank(store: GraphStore, user_id: str, as_of: int, s: ExploreSettings, *,
                                                       kind="communities"))
         taken = {p.id for p in ranked}
         fill = [p for p in _trending(store, window, s, mine, trained) if p.id not in taken]
-        hidden = _excluded(store, user_id, [p.id for p in fill])
+        hidden = _excluded(store, user_id, [p.id for p in fill]) if hide else set()
         ranked += [p for p in fill if p.id not in hidden][:s.pool - len(ranked)]
     return ranked
 
@@ -144,8 +146,8 @@ def _window(as_of: int, s: ExploreSettings) -> dict[str, Any]:
 
 
 def _community_buckets(store: GraphStore, user_id: str, mine: UserCommunity,
-                       window: dict[str, Any], s: ExploreSettings, each: int = 0
-                       ) -> list[_Bucket]:
+                       window: dict[str, Any], s: ExploreSettings, each: int = 0,
+                       hide: bool = True) -> list[_Bucket]:
     near = [n for n in mine.neighbours if n.weight > 0][:s.neighbours]
     if s.discovery_share <= 0:
         near = []
@@ -157,7 +159,7 @@ def _community_buckets(store: GraphStore, user_id: str, mine: UserCommunity,
     by_community = _community_rows(store, mine.version, [b.community for b in buckets],
                                    window, s, each)
     rows = [r for b in buckets for r in by_community[b.community]]
-    hidden = _excluded(store, user_id, sorted({r["id"] for r in rows}))
+    hidden = _excluded(store, user_id, sorted({r["id"] for r in rows})) if hide else set()
     index = {b.community: i for i, b in enumerate(buckets)}
     choices: dict[str, list[tuple[int, float, dict[str, Any]]]] = {}
     for r in rows:
