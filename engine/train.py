@@ -134,15 +134,8 @@ def train_embeddings(store: GraphStore, settings: TrainSettings | None = None, *
             graph = emb.joint_graph(export, es)
             vectors = emb.compute_vectors(graph, es, ts.seed, progress=progress)
         with steps("indexes"):
-            changed = emb.ensure_vector_indexes(store, run.slot, es)
-            for done in changed:
+            for done in emb.ensure_vector_indexes(store, run.slot, es):
                 say(f"  {done}")
-            if changed:
-                # FalkorDB rebuilds a label's whole index (ids included) when a field is
-                # added; a lookup by id while it builds crashed the server (a segfault in
-                # IndexSpec_GetField, seen in tests). The slot's vectors are not written
-                # yet, so this build is of ids only: seconds at 100k users.
-                emb.wait_for_indexes(store)
         written = {}
         with steps("write"):
             for label, nodes in (("User", export.users), ("Post", export.posts),

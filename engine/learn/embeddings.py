@@ -167,7 +167,8 @@ def wait_for_indexes(store: GraphStore, timeout_s: float = 3600.0) -> float:
 
 def ensure_vector_indexes(store: GraphStore, slot: str, s: EmbeddingSettings) -> list[str]:
     """Both slots' indexes exist; ``slot``'s has ``s.dimensions`` (dropped and made anew if
-    not). The active slot's index is never touched. Returns what was done."""
+    not). The active slot's index is never touched. After a change it waits until every
+    index answers again. Returns what was done."""
     existing = vector_indexes(store)
     done = []
     for label in INDEXED:
@@ -181,6 +182,13 @@ def ensure_vector_indexes(store: GraphStore, slot: str, s: EmbeddingSettings) ->
             _index_query(store, "create", label, each, dimension=s.dimensions,
                          m=s.index_m, ef_construction=s.index_ef_construction)
             done.append(f"created {label}.embedding_{each} ({s.dimensions} dims)")
+    if done:
+        # FalkorDB rebuilds a label's whole index (ids included) when a field comes or
+        # goes. A lookup by id during the build crashed the server once in the tests (a
+        # segfault in IndexSpec_GetField), and a vector query then fails ("Invalid
+        # arguments for procedure db.idx.vector.queryNodes"). The new slot holds no
+        # vectors yet, so the build is of ids only: seconds at 100k users.
+        wait_for_indexes(store)
     return done
 
 
