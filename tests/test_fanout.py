@@ -63,3 +63,25 @@ def test_a_busy_process_reads_in_sequence(monkeypatch: pytest.MonkeyPatch) -> No
     again: list[str] = []
     fanout.gather([where(again, 1), where(again, 2), where(again, 3)])
     assert any(name.startswith("graphfeed-read") for name in again)  # the count came back
+
+
+def test_an_urgent_gather_fans_out_even_when_busy(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fanout, "BUSY", 1)
+    started, release = threading.Event(), threading.Event()
+
+    def hold() -> int:
+        started.set()
+        release.wait(30)
+        return 0
+
+    other = threading.Thread(target=fanout.gather, args=([hold, where([], 1)],))
+    other.start()
+    try:
+        assert started.wait(30)
+        urgent: list[str] = []
+        assert fanout.gather([where(urgent, 1), where(urgent, 2), where(urgent, 3)],
+                             urgent=True) == [1, 2, 3]
+        assert any(name.startswith("graphfeed-read") for name in urgent)
+    finally:
+        release.set()
+        other.join(30)

@@ -12,7 +12,8 @@ here instead of opening unbounded connections. A call made from inside a pool
 thread (a source that fans out itself) runs its parts inline: a bounded pool
 whose workers wait for work queued behind them would deadlock. So does a request
 that finds more than ``BUSY`` gathers running: the database is busy then, and
-parallel reads would only add thread hand-offs.
+parallel reads would only add thread hand-offs. An ``urgent`` gather fans out even
+then (follow suggestions: short requests first keep them from queueing behind feeds).
 """
 
 from __future__ import annotations
@@ -50,15 +51,16 @@ def _mark_worker() -> None:
     _local.worker = True
 
 
-def gather(calls: Sequence[Callable[[], Any]]) -> list[Any]:
+def gather(calls: Sequence[Callable[[], Any]], *, urgent: bool = False) -> list[Any]:
     """The results of ``calls`` in order, run concurrently; the first error is raised
-    after every call has finished (none is left running against the store)."""
+    after every call has finished (none is left running against the store). ``urgent``:
+    fan out even when the process is busy (it still counts towards busy for others)."""
     global _running
     if len(calls) <= 1 or WORKERS <= 1 or getattr(_local, "worker", False):
         return [call() for call in calls]
     with _pool_lock:
         _running += 1
-        busy = _running > BUSY
+        busy = _running > BUSY and not urgent
     try:
         # Every gather running counts, fanned out or not: fanning out only the requests
         # that happen to find a free slot made the others' latency the p99 (feed p99 221

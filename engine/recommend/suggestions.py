@@ -92,7 +92,10 @@ class Suggester:
         cfg = self.settings
         pool = cfg.suggest_pool
         read = self.store.read
-        # Every source depends on the user alone, so they go out together (fanout).
+        # Every source depends on the user alone, so they go out together (fanout), even
+        # when the process is busy: a suggestion list is a few cheap reads, and read one by
+        # one behind the feeds' queries it waited most of its time (at 8 API clients p99
+        # 125 -> 89 ms; feeds, read in sequence then, 169 -> 194 ms; throughput +5%).
         (me, fof, followers, co_engagers, profile_rows, affinities, embedded,
          community) = gather([
             lambda: read("recommend/get_users", ids=[user_id]),
@@ -106,7 +109,8 @@ class Suggester:
             lambda: read("recommend/get_author_affinities", user_id=user_id, as_of=now,
                          decay=self.decay, engagements=cfg.profile_engagements),
             lambda: embedding_accounts(self.store, user_id, cfg.suggest_graph_each),
-            lambda: community_accounts(self.store, user_id, cfg.suggest_graph_each)])
+            lambda: community_accounts(self.store, user_id, cfg.suggest_graph_each)],
+            urgent=True)
         if not me:
             raise NotFound(f"unknown user {user_id!r}", ids=[user_id])
         user_degree = int(me[0]["followers"]) + int(me[0]["following"])
@@ -162,7 +166,8 @@ class Suggester:
             lambda: read("suggest/count_paths3", user_id=user_id, ids=ids,
                          followees=cfg.followees_scanned),
             lambda: self._overlap(user_id, ids, now, profile),
-            lambda: read("suggest/get_embedding_cosines", user_id=user_id, ids=ids)])
+            lambda: read("suggest/get_embedding_cosines", user_id=user_id, ids=ids)],
+            urgent=True)
         stats = {r["id"]: r for r in stat_rows}
         ids = [i for i in ids if i in stats and not stats[i]["followed"]
                and not stats[i]["feedback"]]
