@@ -311,3 +311,14 @@ def test_the_blend_reads_the_stored_vectors_only_where_both_exist(
     assert after["c"] == pytest.approx(before["c"], abs=1e-6)  # no vector: graph-only blend
     assert abs(after["c"] - after["d"]) > 1e-3  # no vector is not a cosine of 0
     assert scores("new") == pytest.approx(before_new, abs=1e-6)  # no vector: as before
+
+
+def test_paths3_counts_paths_not_the_followees_that_reach(store: GraphStore,
+                                                          ingest: Ingestor) -> None:
+    """me -> x1 -> {b1, b2} -> c and me -> x2 -> b1 -> c: three paths through two followees
+    (FalkorDB's anonymous middle hop would have counted 2)."""
+    users(ingest, "me", "x1", "x2", "b1", "b2", "c")
+    follows(ingest, ("me", "x1"), ("me", "x2"), ("x1", "b1"), ("x1", "b2"), ("x2", "b1"),
+            ("b1", "c"), ("b2", "c"))
+    rows = store.read("suggest/count_paths3", user_id="me", ids=["c", "b1"], followees=300)
+    assert {r["id"]: r["paths3"] for r in rows} == {"c": 3}
