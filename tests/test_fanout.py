@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -37,12 +38,9 @@ def test_results_come_in_order_and_the_first_error_after_every_call() -> None:
     assert sorted(done) == [1, 2]  # nothing left running against the store
 
 
-def test_a_busy_process_reads_in_sequence(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(fanout, "BUSY", 1)  # one gather at a time fans out
-    alone: list[str] = []
-    assert fanout.gather([where(alone, 1), where(alone, 2), where(alone, 3)]) == [1, 2, 3]
-    assert any(name.startswith("graphfeed-read") for name in alone)  # fanned out
-
+@contextlib.contextmanager
+def another_gather_running() -> Iterator[None]:
+    """A gather in another thread that holds its place until the block ends."""
     started, release = threading.Event(), threading.Event()
 
     def hold() -> int:
@@ -54,12 +52,21 @@ def test_a_busy_process_reads_in_sequence(monkeypatch: pytest.MonkeyPatch) -> No
     other.start()
     try:
         assert started.wait(30)
-        busy: list[str] = []
-        assert fanout.gather([where(busy, 1), where(busy, 2), where(busy, 3)]) == [1, 2, 3]
-        assert busy == [threading.current_thread().name] * 3  # inline, in order
+        yield
     finally:
         release.set()
         other.join(30)
+
+
+def test_a_busy_process_reads_in_sequence(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fanout, "BUSY", 1)  # one gather at a time fans out
+    alone: list[str] = []
+    assert fanout.gather([where(alone, 1), where(alone, 2), where(alone, 3)]) == [1, 2, 3]
+    assert any(name.startswith("graphfeed-read") for name in alone)  # fanned out
+    with another_gather_running():
+        busy: list[str] = []
+        assert fanout.gather([where(busy, 1), where(busy, 2), where(busy, 3)]) == [1, 2, 3]
+        assert busy == [threading.current_thread().name] * 3  # inline, in order
     again: list[str] = []
     fanout.gather([where(again, 1), where(again, 2), where(again, 3)])
     assert any(name.startswith("graphfeed-read") for name in again)  # the count came back
@@ -67,21 +74,8 @@ def test_a_busy_process_reads_in_sequence(monkeypatch: pytest.MonkeyPatch) -> No
 
 def test_an_urgent_gather_fans_out_even_when_busy(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(fanout, "BUSY", 1)
-    started, release = threading.Event(), threading.Event()
-
-    def hold() -> int:
-        started.set()
-        release.wait(30)
-        return 0
-
-    other = threading.Thread(target=fanout.gather, args=([hold, where([], 1)],))
-    other.start()
-    try:
-        assert started.wait(30)
+    with another_gather_running():
         urgent: list[str] = []
         assert fanout.gather([where(urgent, 1), where(urgent, 2), where(urgent, 3)],
                              urgent=True) == [1, 2, 3]
         assert any(name.startswith("graphfeed-read") for name in urgent)
-    finally:
-        release.set()
-        other.join(30)
