@@ -117,7 +117,7 @@ def rank(store: GraphStore, user_id: str, as_of: int, s: ExploreSettings, *,
     caller with an exact clock (the feed's ``community_trending`` source) shares them with
     every other member of the community in that snapshot instead of recomputing them.
     ``each``: how long a list to compute when it is not cached yet (at least ``s.pool``),
-    so that callers with shorter pools are served by one computation (see ``_lists``).
+    so that callers with shorter pools are served by one computation (see ``_Cache``).
     ``hide=False`` keeps the posts Explore must not show this user (``find_excluded``): for
     a caller that filters its candidates itself."""
     window = _window(as_of, s)
@@ -263,13 +263,22 @@ def _community_rows(store: GraphStore, version: int, communities: list[int],
             out[c] = hit
     if missing:
         n = _CACHE.length("community", max(each, s.pool))
-        rows = store.read("explore/find_community_trending", version=version,
-                          communities=missing, each=n, **scan_window(store, window))
+        _compute_lists(store, version, missing, window, s, n, scan_window(store, window))
         for c in missing:
-            key = _key(store, window, s, "community", version, c)
-            _CACHE.put(key, (n, _ranked([r for r in rows if r["community"] == c])))
-            out[c] = _CACHE.get(key, s.pool) or []
+            out[c] = _CACHE.get(_key(store, window, s, "community", version, c), s.pool) or []
     return out
+
+
+def _compute_lists(store: GraphStore, version: int, communities: list[int],
+                   window: dict[str, Any], s: ExploreSettings, n: int,
+                   scanned: dict[str, Any]) -> None:
+    """The ``n`` best trending posts of each of ``communities``, one query, into the cache.
+    ``scanned``: ``window`` as ``scan_window`` narrows it."""
+    rows = store.read("explore/find_community_trending", version=version,
+                      communities=communities, each=n, **scanned)
+    for c in communities:
+        _CACHE.put(_key(store, window, s, "community", version, c),
+                   (n, _ranked([r for r in rows if r["community"] == c])))
 
 
 @dataclass(frozen=True)
@@ -304,6 +313,7 @@ def prepare_snapshot(store: GraphStore, as_of: int, settings: Sequence[ExploreSe
     limit = max(1, _CACHE.size // 3)
     communities = [int(r["id"]) for r in store.read("learn/list_communities", limit=limit)]
     computed = 0
+    widest = max(x.pool for x in settings)
     done: set[tuple[Any, ...]] = set()
     for s in settings:
         window = _window(as_of, s)
@@ -311,19 +321,14 @@ def prepare_snapshot(store: GraphStore, as_of: int, settings: Sequence[ExploreSe
         if knobs in done:
             continue
         done.add(knobs)
-        n = _CACHE.length("community", max(x.pool for x in settings))
+        n = _CACHE.length("community", widest)
         missing = [c for c in communities
                    if _CACHE.get(_key(store, window, s, "community", version, c), n) is None]
         scanned = scan_window(store, window) if missing else window
         for i in range(0, len(missing), chunk):
-            part = missing[i:i + chunk]
-            rows = store.read("explore/find_community_trending", version=version,
-                              communities=part, each=n, **scanned)
-            for c in part:
-                _CACHE.put(_key(store, window, s, "community", version, c),
-                           (n, _ranked([r for r in rows if r["community"] == c])))
-            computed += len(part)
-        _global_rows(store, window, s, 2 * max(x.pool for x in settings))
+            _compute_lists(store, version, missing[i:i + chunk], window, s, n, scanned)
+        computed += len(missing)
+        _global_rows(store, window, s, 2 * widest)
     return Prepared(window["as_of"], len(communities), computed, time.perf_counter() - t0)
 
 
