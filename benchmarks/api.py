@@ -339,7 +339,7 @@ def engine_baseline(graph_uri: str, users: int, samples: int, seed: int,
 
     from engine.recommend import Recommender
     from engine.recommend.explore import prepare_snapshot
-    from engine.recommend.graph_sources import community_source_settings
+    from engine.recommend.graph_sources import served_explore_settings
     from engine.settings import Settings
     from engine.store import open_store
 
@@ -349,8 +349,8 @@ def engine_baseline(graph_uri: str, users: int, samples: int, seed: int,
     try:
         recommender = (Recommender(store, settings) if now_ms is None
                        else Recommender(store, settings, clock=lambda: now_ms))
-        prepare_snapshot(store, recommender.clock(), [
-            settings.explore, *community_source_settings(recommender.sources)])
+        prepare_snapshot(store, recommender.clock(),
+                         served_explore_settings(settings.explore, recommender.sources))
         rng = np.random.default_rng([seed, 99])
         calls = {"feed": lambda u: recommender.feed(u, 20),
                  "followSuggestions": lambda u: recommender.follow_suggestions(u, 10)}

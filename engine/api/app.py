@@ -31,7 +31,7 @@ from engine.api.settings import ApiSettings
 from engine.api.snapshots import SnapshotPreparer
 from engine.api.view import REQUEST_ID_HEADER, GraphQLView
 from engine.recommend.explore import prepare_snapshot
-from engine.recommend.graph_sources import community_source_settings
+from engine.recommend.graph_sources import served_explore_settings
 from engine.settings import Settings, get_settings
 from engine.store import GraphStore, open_store
 
@@ -110,7 +110,7 @@ def _snapshot_preparer(services: Services, metrics: Metrics) -> SnapshotPreparer
     store, settings = services.store, services.settings
     # Explore's own settings and the feed's community source's: each list is computed once,
     # long enough for both.
-    served = [settings.explore, *community_source_settings(services.recommender.sources)]
+    served = served_explore_settings(settings.explore, services.recommender.sources)
     return SnapshotPreparer(
         lambda as_of: prepare_snapshot(store, as_of, served), services.recommender.clock,
         settings.explore.snapshot_seconds, services.api.explore_prepare_lead_s,

@@ -129,9 +129,11 @@ def register_graph_sources(registry: SourceRegistry) -> SourceRegistry:
     return registry
 
 
-def community_source_settings(registry: SourceRegistry) -> list[ExploreSettings]:
-    """The Explore settings of the registry's community sources (to prepare their lists)."""
-    return [s.settings for s in registry if isinstance(s, CommunityTrending)]
+def served_explore_settings(explore: ExploreSettings, registry: SourceRegistry
+                            ) -> list[ExploreSettings]:
+    """Every Explore configuration served: Explore's own and those of the registry's
+    community sources (``prepare_snapshot`` computes the lists of all of them)."""
+    return [explore, *(s.settings for s in registry if isinstance(s, CommunityTrending))]
 
 
 def reason(candidate: Candidate) -> str | None:
