@@ -108,7 +108,10 @@ class FeatureMaker:
         self.popularity_log = math.log1p(settings.popularity_reference)
         self.trending_log = math.log1p(settings.trending_reference)
         self.weight = table.get
-        self.weights = tuple(table.get(f, 0.0) for f in FEATURES)
+        # In the order score() unpacks them (by name: FEATURES may be reordered).
+        self.weights = tuple(table.get(f, 0.0) for f in (
+            "collaborative", "tag_interest", "author_affinity", "social_proof",
+            "followee_post", "popularity", "trending", "freshness"))
 
     def score(self, facts: PostFacts, social_strength: float, strengths: Mapping[str, float]
               ) -> tuple[dict[str, float], dict[str, float]]:
