@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from engine.errors import NotFound, ValidationError
@@ -316,6 +318,26 @@ def test_a_prepared_snapshot_serves_every_member_without_a_trending_query(
     explore_module._CACHE.clear()
     assert ranking_at(store, "me", later) == ahead  # the same as computed on demand
     assert ahead != ranking_at(store, "me", NOW)
+
+
+def test_the_feed_source_ranks_a_community_once_per_snapshot(
+        store: GraphStore, world: Ingestor, monkeypatch: pytest.MonkeyPatch) -> None:
+    train_communities(store, TrainSettings())
+    me, l3 = user_community(store, "me"), user_community(store, "l3")
+    assert me is not None and l3 is not None and me.community == l3.community
+    interleaved = []
+    interleave = explore_module._interleave
+
+    def counted(*args: Any) -> Any:
+        interleaved.append(args)
+        return interleave(*args)
+
+    monkeypatch.setattr(explore_module, "_interleave", counted)
+    mine = feed_candidates(store, "me", 40)
+    assert mine and feed_candidates(store, "l3", 40) == mine
+    assert len(interleaved) == 1, "the second member gets the community's ranking as it was"
+    explore(store, "me", 10, now=NOW)  # Explore's own ranking hides per user: not shared
+    assert len(interleaved) == 2
 
 
 def ranking_at(store: GraphStore, user: str, now: int) -> list[tuple]:

@@ -26,9 +26,8 @@ the same snapshot and never repeat a post (see ``engine.recommend.feed``).
 
 from __future__ import annotations
 
-import threading
 import time
-from collections import OrderedDict, deque
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,6 +37,7 @@ from engine.events import now_ms
 from engine.learn.communities import UserCommunity, user_community
 from engine.recommend import cursor
 from engine.recommend.feed import fingerprint, fingerprints
+from engine.recommend.listcache import ListCache, Rows, snapshot_start, store_key
 from engine.recommend.reasons import hashtags, people, window_words
 from engine.recommend.types import FeedItem, Page
 from engine.recommend.views import post_views, user_views
@@ -85,9 +85,7 @@ def explore(store: GraphStore, user_id: str, first: int = 20, after: str | None 
         raise ValidationError(f"first must be an integer from 1 to {s.max_page}", field="first")
     if not isinstance(user_id, str) or not user_id.strip():
         raise ValidationError("user_id must be a non-empty id", field="user_id")
-    as_of = now if now is not None else now_ms()
-    if s.snapshot_seconds:
-        as_of -= as_of % (s.snapshot_seconds * 1000)
+    as_of = snapshot_start(now if now is not None else now_ms(), s.snapshot_seconds)
     served: set[bytes] = set()
     blob = b""
     if after is not None:
@@ -117,16 +115,26 @@ def rank(store: GraphStore, user_id: str, as_of: int, s: ExploreSettings, *,
     caller with an exact clock (the feed's ``community_trending`` source) shares them with
     every other member of the community in that snapshot instead of recomputing them.
     ``each``: how long a list to compute when it is not cached yet (at least ``s.pool``),
-    so that callers with shorter pools are served by one computation (see ``_Cache``).
+    so that callers with shorter pools are served by one computation (see ``ListCache``).
     ``hide=False`` keeps the posts Explore must not show this user (``find_excluded``): for
     a caller that filters its candidates itself."""
     window = _window(as_of, s)
     mine = user_community(store, user_id)
+    key: tuple[Any, ...] | None = None
+    if not hide and mine is not None and not s.fill_with_trending:
+        # Without the per-user filter and the trending fill, the ranking is the community's:
+        # every member gets the same one in a snapshot, so it is interleaved once.
+        key = (*store_key(store), window["as_of"], s, mine.version, mine.community)
+        if (hit := _RANKED.get(key, s.pool)) is not None:
+            return hit
     buckets = _community_buckets(store, user_id, mine, window, s, each, hide) if mine else []
     ranked = _interleave(buckets, s)
     for post in ranked:  # words only for what made the ranking
         bucket, row = post.why
         post.reasons = _reasons(bucket, row, s)
+    if key is not None:
+        _RANKED.put(key, (s.pool, ranked))
+        return list(ranked)
     if len(ranked) < s.pool and (s.fill_with_trending or not buckets):
         trained = mine is not None or bool(store.read("learn/get_active_run",
                                                       kind="communities"))
@@ -138,8 +146,7 @@ def rank(store: GraphStore, user_id: str, as_of: int, s: ExploreSettings, *,
 
 
 def _window(as_of: int, s: ExploreSettings) -> dict[str, Any]:
-    if s.snapshot_seconds:
-        as_of -= as_of % (s.snapshot_seconds * 1000)
+    as_of = snapshot_start(as_of, s.snapshot_seconds)
     return {"as_of": as_of, "since": as_of - int(s.recent_days * 24 * HOUR_MS),
             "window_start": as_of - int(s.window_hours * HOUR_MS), "scan": s.scan,
             "half_life_ms": s.freshness_half_life_hours * HOUR_MS}
@@ -185,56 +192,9 @@ def _excluded(store: GraphStore, user_id: str, ids: list[str]) -> set[str]:
 
 
 # -- per-community trending, shared by every member for one snapshot ---------------------------
-Rows = list[dict[str, Any]]
-
-
-class _Cache:
-    """A small LRU of ranked lists keyed by (store, what, snapshot, settings).
-
-    A list is kept with the length it was computed for (``each`` posts per community, or
-    ``limit`` for global trending). Callers with different pools share it: the queries
-    order by (trend DESC, id) and cut, so the first n of a longer list are exactly the
-    list of n. ``widest`` is the longest length asked for so far, so a cold list is
-    computed once, long enough for every caller (Explore's pool, not the feed's 40)."""
-
-    def __init__(self, size: int = 512) -> None:
-        self.size = size
-        self.widest: dict[str, int] = {}
-        self._data: OrderedDict[tuple[Any, ...], tuple[int, Rows]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple[Any, ...], n: int) -> Rows | None:
-        """The first ``n`` of the cached list, best first; None unless one that long is here."""
-        with self._lock:
-            value = self._data.get(key)
-            if value is None or value[0] < n:
-                return None
-            self._data.move_to_end(key)
-        return value[1][:n]
-
-    def put(self, key: tuple[Any, ...], value: tuple[int, Rows]) -> None:
-        """Keep ``value``: (the length it was computed for, its rows best first)."""
-        with self._lock:
-            if key in self._data and self._data[key][0] >= value[0]:
-                return  # as long a list arrived meanwhile (computed by another thread)
-            self._data[key] = value
-            self._data.move_to_end(key)
-            while len(self._data) > self.size:
-                self._data.popitem(last=False)
-
-    def length(self, what: str, n: int) -> int:
-        """How long a list of ``what`` to compute when ``n`` are wanted now."""
-        with self._lock:
-            self.widest[what] = widest = max(n, self.widest.get(what, 0))
-        return widest
-
-    def clear(self) -> None:
-        with self._lock:
-            self._data.clear()
-            self.widest.clear()
-
-
-_CACHE = _Cache()
+_CACHE: ListCache[dict[str, Any]] = ListCache()
+# Whole rankings without the per-user filter, by community (the feed's community source).
+_RANKED: ListCache[ExplorePost] = ListCache(size=256)
 
 
 def _ranked(rows: Rows) -> Rows:
@@ -244,10 +204,9 @@ def _ranked(rows: Rows) -> Rows:
 
 def _key(store: GraphStore, window: dict[str, Any], s: ExploreSettings, *parts: Any
          ) -> tuple[Any, ...]:
-    # Not the pool: lists of any length share one entry (see _Cache).
-    where = (type(store).__name__, getattr(store, "graph_name", None), id(store))
+    # Not the pool: lists of any length share one entry (see ListCache).
     knobs = (s.scan, s.recent_days, s.window_hours, s.freshness_half_life_hours)
-    return (*where, window["as_of"], knobs, *parts)
+    return (*store_key(store), window["as_of"], knobs, *parts)
 
 
 def _community_rows(store: GraphStore, version: int, communities: list[int],
