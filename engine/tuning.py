@@ -76,6 +76,10 @@ class RecommendSettings(BaseModel):
     tag_window_hours: float = Field(default=6.0, gt=0)  # interest matches no older than this
     popular_window_hours: float = Field(default=24.0, gt=0)  # cold-start posts no older than this
     recent_days: float = Field(default=14.0, gt=0)  # followees' engagements no older than this
+    # Trending, popular and the interest scan read the same posts for every user: they are
+    # read once per snapshot of this many seconds (as_of rounded down) and kept in the
+    # process, so they miss posts younger than the snapshot. 0: exact as_of, every request.
+    snapshot_seconds: int = Field(default=60, ge=0)
 
     # -- candidate sources ---------------------------------------------------------------
     # Scans read at most so many posts of their time window, through the created_at index.

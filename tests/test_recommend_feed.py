@@ -148,7 +148,38 @@ def test_feed_pages_stay_stable_while_the_user_scrolls(ingest: Ingestor,
         rest += ids(page)
         after = page.end_cursor if page.has_next else None
     assert ids(first) + rest == whole
-    assert "brand-new" in ids(rec.feed("alice", first=100)), "a fresh feed sees the new post"
+    # Alice does not follow bob: only the interest scan finds his post, and every user of a
+    # snapshot (RecommendSettings.snapshot_seconds) shares that scan. The next one has it.
+    next_snapshot = Recommender(rec.store, rec.settings,
+                                clock=lambda: now_ms() + rec.config.snapshot_seconds
+                                * 1000)
+    assert "brand-new" in ids(next_snapshot.feed("alice", first=100)), \
+        "a feed of the next snapshot sees the new post"
+
+
+def test_trending_and_interest_scans_are_read_once_per_snapshot(
+        ingest: Ingestor, store: GraphStore, settings: Settings,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    snow_and_beach(ingest)
+    ingest.track_engagements([like("dan", "snow0", 70)])
+    clock = [NOW]
+    rec = Recommender(store, settings, clock=lambda: clock[0])
+    names: list[str] = []
+    read = store.read
+
+    def spy(name: str, **params: Any) -> Any:
+        names.append(name)
+        return read(name, **params)
+
+    monkeypatch.setattr(store, "read", spy)
+    shared = ("recommend/find_trending", "recommend/list_tagged_posts")
+    alone = ids(rec.feed("alice", first=10))
+    rec.feed("dan", first=10)
+    assert [names.count(n) for n in shared] == [1, 1], "two users of one snapshot share them"
+    assert ids(rec.feed("alice", first=10)) == alone, "the shared lists serve the same feed"
+    clock[0] += rec.config.snapshot_seconds * 1000
+    rec.feed("alice", first=10)
+    assert [names.count(n) for n in shared] == [2, 2], "the next snapshot reads them again"
 
 
 def test_timeline_walks_followees_posts_newest_first(ingest: Ingestor,

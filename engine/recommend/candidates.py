@@ -19,10 +19,11 @@ feed rank from one snapshot.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
+from engine.recommend.listcache import ListCache, snapshot_start, store_key
 from engine.store import GraphStore
 from engine.tuning import RecommendSettings
 
@@ -116,8 +117,22 @@ def _since(ctx: UserContext, settings: RecommendSettings) -> int:
     return ctx.as_of - int(settings.recent_days * DAY_MS)
 
 
-def window_start(ctx: UserContext, settings: RecommendSettings) -> int:
-    return ctx.as_of - int(settings.trending_window_hours * HOUR_MS)
+# Trending, popular and the interest scan are the same for every user of a snapshot.
+_SHARED: ListCache[dict[str, Any]] = ListCache(size=64)
+
+
+def shared_list(store: GraphStore, what: tuple[Any, ...], n: int,
+                read: Callable[[int], list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The first ``n`` rows of a list every user shares, computed (``read(length)``) once
+    per key. The queries order by a total order and cut, so a longer list serves shorter
+    asks; ``what`` starts with a name and holds everything the rows depend on."""
+    key = (*store_key(store), *what)
+    rows = _SHARED.get(key, n)
+    if rows is None:
+        length = _SHARED.length(str(what[0]), n)
+        _SHARED.put(key, (length, read(length)))
+        rows = _SHARED.get(key, n) or []
+    return rows
 
 
 # --- the built-in sources ----------------------------------------------------------------
@@ -169,14 +184,21 @@ class TagInterests:
 
     def fetch(self, store: GraphStore, ctx: UserContext, settings: RecommendSettings,
               limit: int) -> list[Candidate]:
-        tags = [t for t, w in list(ctx.tags.items())[:settings.interest_tags] if w > 0]
-        if not tags:
+        wanted = {t for t, w in list(ctx.tags.items())[:settings.interest_tags] if w > 0}
+        if not wanted:
             return []
-        rows = store.read("recommend/find_tag_posts", user_id=ctx.user_id, as_of=ctx.as_of,
-                          since=ctx.as_of - int(settings.tag_window_hours * HOUR_MS),
-                          tags=tags, scan=settings.tag_scan)
-        weighed = sorted(((sum(ctx.tags[t] for t in r["tags"]), r["id"], r["tags"])
-                          for r in rows), key=lambda t: (-t[0], t[1]))
+        as_of = snapshot_start(ctx.as_of, settings.snapshot_seconds)
+        since = as_of - int(settings.tag_window_hours * HOUR_MS)
+        # The scan (posts and their tags) is every user's: read once per snapshot.
+        scan = settings.tag_scan  # not a ranked list: the whole scan, whatever the length
+        rows = shared_list(store, ("interests", as_of, since, scan), scan, lambda _: store.read(
+            "recommend/list_tagged_posts", as_of=as_of, since=since, scan=scan))
+        weighed = []
+        for r in rows:
+            matched = [t for t in r["tags"] if t in wanted]
+            if matched and r["author_id"] != ctx.user_id:
+                weighed.append((sum(ctx.tags[t] for t in matched), r["id"], matched))
+        weighed.sort(key=lambda t: (-t[0], t[1]))
         return [Candidate(pid, self.name, weight, {"tags": matched})
                 for weight, pid, matched in weighed[:limit]]
 
@@ -192,9 +214,12 @@ class Trending:
 
     def fetch(self, store: GraphStore, ctx: UserContext, settings: RecommendSettings,
               limit: int) -> list[Candidate]:
-        rows = store.read("recommend/find_trending", as_of=ctx.as_of,
-                          window_start=window_start(ctx, settings),
-                          scan=settings.trending_scan, limit=limit)
+        as_of = snapshot_start(ctx.as_of, settings.snapshot_seconds)
+        start = as_of - int(settings.trending_window_hours * HOUR_MS)
+        rows = shared_list(store, ("trending", as_of, start, settings.trending_scan), limit,
+                           lambda n: store.read("recommend/find_trending", as_of=as_of,
+                                                window_start=start,
+                                                scan=settings.trending_scan, limit=n))
         return [Candidate(r["id"], self.name, float(r["recent"])) for r in rows]
 
 
@@ -209,9 +234,12 @@ class Popular:
 
     def fetch(self, store: GraphStore, ctx: UserContext, settings: RecommendSettings,
               limit: int) -> list[Candidate]:
-        rows = store.read("recommend/find_popular", as_of=ctx.as_of,
-                          since=ctx.as_of - int(settings.popular_window_hours * HOUR_MS),
-                          scan=settings.popular_scan, limit=limit)
+        as_of = snapshot_start(ctx.as_of, settings.snapshot_seconds)
+        since = as_of - int(settings.popular_window_hours * HOUR_MS)
+        rows = shared_list(store, ("popular", as_of, since, settings.popular_scan), limit,
+                           lambda n: store.read("recommend/find_popular", as_of=as_of,
+                                                since=since, scan=settings.popular_scan,
+                                                limit=n))
         return [Candidate(r["id"], self.name, float(r["engagers"])) for r in rows]
 
 
