@@ -4,8 +4,7 @@ A feed or a suggestion list asks a handful of queries that do not depend on each
 other (the candidate sources, the user's profile parts). Sent one after the
 other, their round trips and server times add up; sent together, the database
 runs them on its reader threads (FalkorDB: one per core) while this process
-parses the answers that are already in. Nothing is cached: every query still
-runs on every request.
+parses the answers that are already in.
 
 The pool is shared by the process and bounded, so a burst of requests queues
 here instead of opening unbounded connections. A call made from inside a pool
@@ -49,6 +48,12 @@ def _executor() -> ThreadPoolExecutor:
 
 def _mark_worker() -> None:
     _local.worker = True
+
+
+def busy() -> bool:
+    """Whether a gather started now would run its calls in sequence: for callers that split
+    one read into parts only so the parts can run at once (a split is one more query)."""
+    return _running >= BUSY
 
 
 def gather(calls: Sequence[Callable[[], Any]], *, urgent: bool = False) -> list[Any]:

@@ -32,7 +32,7 @@ from engine.recommend.candidates import (
     SourceRegistry,
     UserContext,
 )
-from engine.recommend.fanout import gather
+from engine.recommend.fanout import busy, gather
 from engine.recommend.rerank import diversify
 from engine.recommend.scoring import (
     FeatureMaker,
@@ -129,9 +129,11 @@ class FeedRanker:
     def facts_and_social(self, ctx: UserContext, ids: Sequence[str]
                          ) -> tuple[dict[str, PostFacts], dict[str, SocialProof]]:
         """Both at once. The facts (the costliest read of a feed: every candidate's
-        engagers) go in two halves, so the database's reader threads share them; social
-        proof is read for every proposal rather than after the facts filtered them."""
-        half = (len(ids) + 1) // 2
+        engagers) go in two halves, so the database's reader threads share them, unless the
+        process is busy (the reads would run one after the other: a half is only one more
+        query); social proof is read for every proposal rather than after the facts
+        filtered them."""
+        half = len(ids) if busy() else (len(ids) + 1) // 2
         first, second, social = gather([lambda: self.facts(ctx, ids[:half]),
                                         lambda: self.facts(ctx, ids[half:]) if ids[half:] else {},
                                         lambda: self.social(ctx, ids)])
