@@ -6,7 +6,7 @@ import functools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from engine.recommend.fanout import gather
+from engine.recommend.fanout import busy, gather
 from engine.recommend.types import PostView, UserView
 from engine.store import GraphStore
 
@@ -27,12 +27,12 @@ def user_view(row: Mapping[str, Any]) -> UserView:
 
 
 def post_views(store: GraphStore, ids: Sequence[str]) -> dict[str, PostView]:
-    """Posts by id. A page goes in two halves at once: counting a popular post's likes
-    reads every one of its engagements, and the database's reader threads share that."""
+    """Posts by id. A page goes in two halves at once, so the database's reader threads
+    share it, unless the process is busy (the halves would run one after the other)."""
     if not ids:
         return {}
     ids = list(ids)
-    half = (len(ids) + 1) // 2 if len(ids) >= SPLIT_AT else len(ids)
+    half = (len(ids) + 1) // 2 if len(ids) >= SPLIT_AT and not busy() else len(ids)
     def read(part: list[str]) -> list[dict[str, Any]]:
         return store.read("recommend/get_posts", ids=part)
 
