@@ -195,9 +195,11 @@ class TagInterests:
             "recommend/list_tagged_posts", as_of=as_of, since=since, scan=scan))
         weighed = []
         for r in rows:
-            matched = [t for t in r["tags"] if t in wanted]
-            if matched and r["author_id"] != ctx.user_id:
-                weighed.append((sum(ctx.tags[t] for t in matched), r["id"], matched))
+            tags = r["tags"]
+            if wanted.isdisjoint(tags) or r["author_id"] == ctx.user_id:
+                continue  # most of the scan: one C-level test each
+            matched = [t for t in tags if t in wanted]
+            weighed.append((sum(ctx.tags[t] for t in matched), r["id"], matched))
         weighed.sort(key=lambda t: (-t[0], t[1]))
         return [Candidate(pid, self.name, weight, {"tags": matched})
                 for weight, pid, matched in weighed[:limit]]
