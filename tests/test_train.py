@@ -321,3 +321,23 @@ def test_evaluate_feed_trains_and_reports_the_feed_with_and_without_graph_source
     plain = evaluate_feed(tmp_path, settings=s, graph=False, progress=False)
     assert "feed_without_graph" not in plain and plain["trained"] == {}
     assert not {"embedding_posts", "community_trending"} & set(plain["top10_sources"])
+
+
+def test_evaluate_feed_can_keep_the_serving_candidate_budget(tmp_path: Path,
+                                                             settings: Settings) -> None:
+    from engine.evaluate.feed import evaluate_feed, write_report
+
+    write_tiny_hetrec(tmp_path)
+    s = settings.model_copy(update={"train": SMALL})
+    tight = s.recommend.model_copy(update={"per_source": 1})
+    widened = evaluate_feed(tmp_path, settings=s, recommend=tight, graph=False, progress=False)
+    serving = evaluate_feed(tmp_path, settings=s, recommend=tight, graph=False,
+                            limits="serving", progress=False)
+    assert (widened["limits"], widened["settings"]["per_source"]) == ("widened", 200)
+    assert (serving["limits"], serving["settings"]["per_source"]) == ("serving", 1)
+    # One candidate per source leaves most of the ranking to the popularity tail.
+    assert serving["feed"]["recall@10"] <= widened["feed"]["recall@10"]
+    json_path, _ = write_report(serving, tmp_path / "out")
+    assert json_path.name.endswith("-serving.json")
+    with pytest.raises(GraphfeedError):
+        evaluate_feed(tmp_path, settings=s, limits="tiny", progress=False)

@@ -28,12 +28,16 @@ from engine.cli.evaluate import evaluate
 @click.option("--target", default="test", show_default=True, type=click.Choice(["test", "valid"]),
               help="Score the test items (validation masked) or the validation items (test "
                    "masked): tune on valid, report test once.")
+@click.option("--limits", default="widened", show_default=True,
+              type=click.Choice(["widened", "serving"]),
+              help="Widen the candidate limits so every item is reachable, or keep the serving "
+                   "ones: what a feed request's candidate budget costs in quality.")
 @click.option("--tune", is_flag=True,
               help="Also re-rank with a grid of graph-feature weights (embedding_similarity x "
                    "community_trend), reported under 'variants'.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def feed(dataset: str, data_path: Path, seed: int, users: int | None, out_dir: Path,
-         graph: bool, target: str, tune: bool, as_json: bool) -> None:
+         graph: bool, target: str, limits: str, tune: bool, as_json: bool) -> None:
     """Recall@K and NDCG@K of the feed ranker vs popularity (random 8:1:1, full ranking)."""
     from engine.errors import GraphfeedError
     from engine.evaluate.feed import evaluate_feed, tuning_grid, write_report
@@ -42,7 +46,8 @@ def feed(dataset: str, data_path: Path, seed: int, users: int | None, out_dir: P
     try:
         variants = tuning_grid(get_settings().recommend.weights) if tune else None
         result = evaluate_feed(data_path, dataset=dataset, seed=seed, users=users, graph=graph,
-                               target=target, variants=variants, progress=True)
+                               target=target, limits=limits, variants=variants,
+                               progress=True)
     except GraphfeedError as e:
         raise click.ClickException(str(e)) from e
     json_path, png_path = write_report(result, out_dir)

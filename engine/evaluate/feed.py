@@ -10,6 +10,8 @@ are widened so the sources can reach every item (``evaluation_settings``), and
 items no source proposes follow in order of training popularity: the ranking is
 over all items not in the user's training set. Validation items are masked from
 both rankings, as the published full-ranking protocol does at test time.
+``limits="serving"`` keeps the serving limits instead (the candidate budget a feed
+request has): what that budget costs in quality, and what a change of it would.
 
 The baseline is popularity: all items by training interaction count.
 
@@ -74,6 +76,7 @@ def _metrics(ranked: list[str], relevant: set[str], ks: tuple[int, ...]) -> np.n
 
 GRAPH_SOURCES = ("embedding_posts", "embedding_authors", "community_trending")
 TARGETS = ("test", "valid")
+LIMITS = ("widened", "serving")
 # Variants re-rank the same candidates, and MMR runs over the best RERANK_TOP of them for
 # every variant alike: its similarity matrix is quadratic in the items it sees, and the
 # widened sources propose up to ~2,000 per user here while the metrics read the top 50.
@@ -129,7 +132,7 @@ def tuning_grid(base: FeedWeights) -> dict[str, FeedWeights]:
 def evaluate_feed(path: Path, *, dataset: str = hetrec.DATASET, seed: int = 0,
                   users: int | None = None, ks: tuple[int, ...] = KS,
                   settings: Settings | None = None, recommend: RecommendSettings | None = None,
-                  graph: bool = True, target: str = "test",
+                  graph: bool = True, target: str = "test", limits: str = "widened",
                   variants: dict[str, FeedWeights] | None = None,
                   progress: bool = True) -> dict[str, Any]:
     """Recall@K / NDCG@K of the feed vs popularity on one seeded split.
@@ -140,11 +143,14 @@ def evaluate_feed(path: Path, *, dataset: str = hetrec.DATASET, seed: int = 0,
     sources proposed and the graph features' weights. ``target="valid"`` scores the
     validation items (test items masked) - tune there, report test once. ``variants``:
     more weight sets, each re-ranking the same candidates (reported under ``variants``).
+    ``limits="serving"``: the candidate sources keep the serving limits (see the module doc).
     """
     if dataset not in DATASETS:
         raise ValidationError(f"unknown dataset {dataset!r}: use one of {', '.join(DATASETS)}")
     if target not in TARGETS:
         raise ValidationError(f"unknown target {target!r}: use one of {', '.join(TARGETS)}")
+    if limits not in LIMITS:
+        raise ValidationError(f"unknown limits {limits!r}: use one of {', '.join(LIMITS)}")
     from engine.store import open_store
     from engine.train import train_all
 
@@ -165,7 +171,9 @@ def evaluate_feed(path: Path, *, dataset: str = hetrec.DATASET, seed: int = 0,
         rng = np.random.default_rng(seed)
         evaluated = sorted(rng.choice(evaluated, size=users, replace=False).tolist())
     most = max(len(v) for v in train_items.values())
-    config = evaluation_settings(recommend or settings.recommend, len(everything), most)
+    config = recommend or settings.recommend
+    if limits == "widened":
+        config = evaluation_settings(config, len(everything), most)
     weights = {"feed": (config.weights, True)}
     if graph:
         weights["feed_without_graph"] = (_without_graph(config.weights), False)
@@ -230,6 +238,7 @@ def evaluate_feed(path: Path, *, dataset: str = hetrec.DATASET, seed: int = 0,
         "protocol": "full ranking over all items not in the user's training set; "
                     + ("test items masked, validation items scored" if target == "valid"
                        else "validation items masked"),
+        "limits": limits,
         "users": n, "items": len(everything), "train": len(sp.train), "valid": len(sp.valid),
         "test": len(sp.test), "graph": sizes, "ks": list(ks), "graph_sources": graph,
         "trained": trained,
@@ -266,6 +275,8 @@ def write_report(result: dict[str, Any], out_dir: Path) -> tuple[Path, Path]:
 
     out_dir.mkdir(parents=True, exist_ok=True)
     suffix = "" if result.get("target", "test") == "test" else f"-{result['target']}"
+    if result.get("limits", "widened") != "widened":
+        suffix += f"-{result['limits']}"
     stem = out_dir / f"feed-{result['dataset']}-seed{result['seed']}{suffix}"
     json_path, png_path = stem.with_suffix(".json"), stem.with_suffix(".png")
     json_path.write_text(json.dumps(result, indent=1, sort_keys=True) + "\n")
