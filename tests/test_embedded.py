@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import re
 from pathlib import Path
 
 import pytest
@@ -10,8 +11,10 @@ import pytest
 from engine.errors import StoreUnavailable
 from engine.ingest import Ingestor
 from engine.settings import Settings
-from engine.store import open_store
+from engine.store import GraphStore, open_store
 from engine.store.embedded import PID_NAME, kill_hard, socket_path_for, start_or_attach
+from engine.store.falkordb import WARM_SOURCES, warm_graphs
+from engine.store.queries import default_cypher_dir
 
 
 def _start(data_dir: str, queue: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
@@ -143,3 +146,39 @@ def test_plan_cache_holds_every_query_of_a_request(tmp_path: Path) -> None:
             assert "Cached execution: 1" in reply[-1]
     finally:
         store.close()
+
+
+def test_prepare_runs_only_on_a_server_this_call_started(tmp_path: Path) -> None:
+    prepared: list[Path] = []
+    first = start_or_attach(tmp_path, prepare=prepared.append)
+    try:
+        assert prepared == [first.socket_path]
+        start_or_attach(tmp_path, prepare=prepared.append)  # attaches: nothing to prepare
+        assert prepared == [first.socket_path]
+    finally:
+        first.stop()
+
+
+def test_warm_up_expands_every_relationship_type_both_ways() -> None:
+    # A type the warm-up misses keeps the crash (a lazy GraphBLAS build raced by two
+    # readers just after a load) for that type's matrices.
+    root = default_cypher_dir()
+    warm = root / "admin" / "warm_matrices.cypher"
+    used = {t for path in root.rglob("*.cypher") if path != warm
+            for t in re.findall(r"\[\w*:([A-Z_]+)", path.read_text())}
+    assert "FOLLOWS" in used, "the scan found no relationship types: the scan itself is broken"
+    hops = set(re.findall(r"RETURN '([A-Z_]+[<>])", warm.read_text()))
+    missing = {f"{t}{way}" for t in used for way in "<>"} - hops
+    assert not missing, f"admin/warm_matrices does not expand {sorted(missing)}"
+
+
+def test_warm_up_runs_on_every_graph(store: GraphStore) -> None:
+    store.execute(
+        "CREATE (a:User {id: 'a'})-[:FOLLOWS]->(b:User {id: 'b'}), (c:User {id: 'c'})-"
+        "[:FOLLOWS]->(b), (a)-[:ENGAGED]->(p:Post {id: 'p'})-[:TAGGED]->(:Tag {name: 't'})",
+        {}, write=True)
+    rows = {r["hop"]: r["n"] for r in store.read("admin/warm_matrices", sources=WARM_SOURCES)}
+    assert rows["FOLLOWS>"] == 2 and rows["FOLLOWS<"] == 2  # a->b, c->b; b<-a, b<-c
+    assert rows["ENGAGED>"] == 1 and rows["TAGGED<"] == 1 and rows["NEAR>"] == 0
+    warmed = warm_graphs(store.db, store.queries)  # type: ignore[attr-defined]
+    assert store.graph_name in warmed  # type: ignore[attr-defined]

@@ -70,7 +70,22 @@ def start_embedded(settings: Settings) -> EmbeddedServer | None:
         raise ConfigError("embedded:// needs a data directory, e.g. embedded://./var/graph")
     return start_or_attach(Path(raw), fsync=settings.embedded_fsync,
                            timeout=settings.embedded_start_timeout_s,
-                           plan_cache=settings.embedded_plan_cache)
+                           plan_cache=settings.embedded_plan_cache, prepare=_warm)
+
+
+def _warm(sock: Path) -> None:
+    # A graph just loaded from the AOF builds each GraphBLAS matrix's hyper hash lazily, in
+    # the first query that needs it; two concurrent readers doing so crashed FalkorDB
+    # (SIGSEGV). So a server we start is warmed by one query at a time before anyone reads.
+    from falkordb import FalkorDB
+
+    from engine.store.falkordb import warm_graphs
+
+    db = FalkorDB(unix_socket_path=str(sock))
+    try:
+        warm_graphs(db, default_library())
+    finally:
+        db.connection.close()
 
 
 def _embedded(settings: Settings, graph: str, queries: QueryLibrary) -> GraphStore:

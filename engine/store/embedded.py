@@ -18,7 +18,7 @@ import signal
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -100,9 +100,12 @@ class EmbeddedServer:
 
 def start_or_attach(
     data_dir: Path, *, fsync: str = "everysec", timeout: float = 120.0,
-    plan_cache: int = DEFAULT_PLAN_CACHE,
+    plan_cache: int = DEFAULT_PLAN_CACHE, prepare: Callable[[Path], None] | None = None,
 ) -> EmbeddedServer:
-    """Attach to the data dir's running server, or start one (clearing a crash's leftovers)."""
+    """Attach to the data dir's running server, or start one (clearing a crash's leftovers).
+
+    ``prepare`` runs with the socket path once a server this call started has loaded its
+    data, while the lock is still held: before any other process can attach to it."""
     data_dir = data_dir.resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
     sock = socket_path_for(data_dir)
@@ -119,6 +122,8 @@ def start_or_attach(
         process = _spawn(data_dir, sock, fsync, plan_cache)
         try:
             _wait_ready(sock, process, timeout, data_dir)
+            if prepare is not None:
+                prepare(sock)
         except StoreUnavailable:
             # Nobody would own it: a server left loading keeps taking CPU and memory
             # after this process has given up on it.

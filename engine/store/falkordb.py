@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from collections.abc import Mapping
@@ -17,6 +18,11 @@ from engine.store.falkordb_params import params_header
 from engine.store.falkordb_reply import rows
 from engine.store.queries import QueryLibrary
 from engine.store.schema import SCHEMA
+
+log = logging.getLogger(__name__)
+
+# Start nodes per hop of admin/warm_matrices: one traversal batch each.
+WARM_SOURCES = 16
 
 
 class FalkorDBStore(GraphStore):
@@ -179,3 +185,29 @@ class FalkorDBStore(GraphStore):
         self.db.connection.close()
         if self.server is not None:
             self.server.stop()
+
+
+def warm_graphs(db: FalkorDB, queries: QueryLibrary) -> dict[str, float]:
+    """Expand every relationship type of every graph once, one query at a time; the seconds
+    each graph took.
+
+    SuiteSparse:GraphBLAS builds a hypersparse matrix's hyper hash (``A->Y``) lazily, in the
+    first multiplication that needs it, and that build mutates the shared matrix. A server
+    that had just loaded a 100k-user graph crashed (SIGSEGV) at its first concurrent reads,
+    one reader in ``GB_hyper_hash_build``, the other in ``GB_AxB_saxpy3_flopcount``. So a
+    server we start is warmed here, one query at a time, before it serves
+    (``engine.store.start_embedded``). A precaution: smaller graphs never crashed."""
+    took: dict[str, float] = {}
+    for name in db.list_graphs():
+        t0 = time.perf_counter()
+        try:
+            FalkorDBStore(db, name, queries).read("admin/warm_matrices", sources=WARM_SOURCES)
+        except StoreUnavailable:
+            raise
+        except StoreError as e:  # a cold graph is the old risk, not a reason not to serve
+            log.warning("could not warm graph %s: %s", name, e)
+            continue
+        took[name] = time.perf_counter() - t0
+    if took:
+        log.info("warmed %d graph(s) in %.0f ms", len(took), 1000 * sum(took.values()))
+    return took
