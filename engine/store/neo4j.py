@@ -36,7 +36,7 @@ class Neo4jStore(GraphStore):
         # execute_query runs a managed transaction: retried on transient errors,
         # and reads are routed to readers in a cluster.
         routing = neo4j.RoutingControl.WRITE if write else neo4j.RoutingControl.READ
-        query = neo4j.Query(text, timeout=self.timeout_s)  # type: ignore[arg-type]
+        query = neo4j.Query(text, timeout=self.timeout_s)
         try:
             records, _, _ = self.driver.execute_query(
                 query, to_params(params), routing_=routing, database_=self.database
