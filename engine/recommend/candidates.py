@@ -13,7 +13,9 @@ shows when that source's feature counts among the item's strongest.
 
 Every query reads the graph as it was at ``ctx.as_of`` where that is cheap
 (follows, engagements and posts newer than it are ignored), so the pages of one
-feed rank from one snapshot.
+feed rank from one snapshot. Trending, popular and the interest scan depend on
+no user: they read it as of the start of ``as_of``'s snapshot
+(``RecommendSettings.snapshot_seconds``), once for every user (``shared_list``).
 """
 
 from __future__ import annotations
