@@ -63,13 +63,16 @@ def test_a_busy_process_reads_in_sequence(monkeypatch: pytest.MonkeyPatch) -> No
     alone: list[str] = []
     assert fanout.gather([where(alone, 1), where(alone, 2), where(alone, 3)]) == [1, 2, 3]
     assert any(name.startswith("graphfeed-read") for name in alone)  # fanned out
+    assert not fanout.busy()
     with another_gather_running():
+        assert fanout.busy()  # what a caller that splits a read asks first
         busy: list[str] = []
         assert fanout.gather([where(busy, 1), where(busy, 2), where(busy, 3)]) == [1, 2, 3]
         assert busy == [threading.current_thread().name] * 3  # inline, in order
     again: list[str] = []
     fanout.gather([where(again, 1), where(again, 2), where(again, 3)])
     assert any(name.startswith("graphfeed-read") for name in again)  # the count came back
+    assert not fanout.busy()
 
 
 def test_an_urgent_gather_fans_out_even_when_busy(monkeypatch: pytest.MonkeyPatch) -> None:
