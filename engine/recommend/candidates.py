@@ -128,13 +128,7 @@ def shared_list(store: GraphStore, what: tuple[Any, ...], n: int,
     """The first ``n`` rows of a list every user shares, computed (``read(length)``) once
     per key. The queries order by a total order and cut, so a longer list serves shorter
     asks; ``what`` starts with a name and holds everything the rows depend on."""
-    key = (*store_key(store), *what)
-    rows = _SHARED.get(key, n)
-    if rows is None:
-        length = _SHARED.length(str(what[0]), n)
-        _SHARED.put(key, (length, read(length)))
-        rows = _SHARED.get(key, n) or []
-    return rows
+    return _SHARED.fetch((*store_key(store), *what), str(what[0]), n, read)
 
 
 # --- the built-in sources ----------------------------------------------------------------

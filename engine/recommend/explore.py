@@ -372,14 +372,8 @@ def _trending(store: GraphStore, window: dict[str, Any], s: ExploreSettings,
 
 def _global_rows(store: GraphStore, window: dict[str, Any], s: ExploreSettings,
                  limit: int) -> Rows:
-    key = _key(store, window, s, "trending")
-    rows = _CACHE.get(key, limit)
-    if rows is None:
-        n = _CACHE.length("trending", limit)
-        _CACHE.put(key, (n, _ranked(store.read("explore/find_trending", limit=n,
-                                                **scan_window(store, window)))))
-        rows = _CACHE.get(key, limit) or []
-    return rows
+    return _CACHE.fetch(_key(store, window, s, "trending"), "trending", limit, lambda n: _ranked(
+        store.read("explore/find_trending", limit=n, **scan_window(store, window))))
 
 
 def _reasons(bucket: _Bucket, row: dict[str, Any], s: ExploreSettings) -> tuple[str, ...]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 from engine.store import GraphStore
@@ -61,6 +62,17 @@ class ListCache(Generic[T]):
             self._data.move_to_end(key)
             while len(self._data) > self.size:
                 self._data.popitem(last=False)
+
+    def fetch(self, key: tuple[Any, ...], what: str, n: int,
+              compute: Callable[[int], list[T]]) -> list[T]:
+        """The first ``n`` of ``key``'s list. When no list that long is here, it is computed
+        by ``compute(length)``, ``length`` being the longest asked for ``what`` so far."""
+        rows = self.get(key, n)
+        if rows is None:
+            length = self.length(what, n)
+            self.put(key, (length, compute(length)))
+            rows = self.get(key, n) or []
+        return rows
 
     def length(self, what: str, n: int) -> int:
         """How long a list of ``what`` to compute when ``n`` are wanted now."""
