@@ -84,40 +84,43 @@ def test_schema_creates_once(cli: Cli) -> None:
     assert "up to date" in cli("schema").stdout
 
 
-def test_schema_counts_engagements_of_posts_written_before_counters(served: Cli) -> None:
+def rebuild_counters(served: Cli, drop: str, count: str, read: str
+                     ) -> tuple[list[dict[str, Any]], str]:
+    """A demo graph from before some counters (``drop`` deletes them): the live counts
+    (``count``) and what ``graphfeed schema`` said, once it stored exactly those counts
+    (``read``) and a second run found nothing left to count."""
     served("demo", "--users", "100", "--seed", "2", "--no-progress")
     with served._store() as store:
-        # A graph from before the counters: posts with engagements and no PostCounts.
-        store.execute("MATCH (:Post)-[:HAS_COUNTS]->(n:PostCounts) DETACH DELETE n", {},
-                      write=True)
-        expected = store.execute(
-            "MATCH (p:Post) OPTIONAL MATCH (p)<-[:ENGAGED]-(u:User) "
-            "RETURN p.id AS id, count(DISTINCT u) AS engagers", {}, write=False)
-    assert any(r["engagers"] for r in expected), "the demo world has no engagements"
-    assert f"of {len(expected):,} posts" in served("schema").stdout
+        store.execute(drop, {}, write=True)
+        expected = store.execute(count, {}, write=False)
+    said = served("schema").stdout
     with served._store() as store:
-        found = store.execute("MATCH (p:Post)-[:HAS_COUNTS]->(n:PostCounts) "
-                              "RETURN p.id AS id, n.engagers AS engagers", {}, write=False)
+        found = store.execute(read, {}, write=False)
     assert sorted(found, key=lambda r: r["id"]) == sorted(expected, key=lambda r: r["id"])
-    assert "counted" not in served("schema").stdout  # every post has counters now
+    assert "counted" not in served("schema").stdout  # every one has counters now
+    return expected, said
+
+
+def test_schema_counts_engagements_of_posts_written_before_counters(served: Cli) -> None:
+    # A graph from before the counters: posts with engagements and no PostCounts.
+    expected, said = rebuild_counters(
+        served, "MATCH (:Post)-[:HAS_COUNTS]->(n:PostCounts) DETACH DELETE n",
+        "MATCH (p:Post) OPTIONAL MATCH (p)<-[:ENGAGED]-(u:User) "
+        "RETURN p.id AS id, count(DISTINCT u) AS engagers",
+        "MATCH (p:Post)-[:HAS_COUNTS]->(n:PostCounts) RETURN p.id AS id, n.engagers AS engagers")
+    assert any(r["engagers"] for r in expected), "the demo world has no engagements"
+    assert f"of {len(expected):,} posts" in said
 
 
 def test_schema_counts_followers_of_users_written_before_counters(served: Cli) -> None:
-    served("demo", "--users", "100", "--seed", "2", "--no-progress")
-    with served._store() as store:
-        # A graph from before the follower counters: followed users without UserCounts.
-        store.execute("MATCH (:User)-[:HAS_COUNTS]->(n:UserCounts) DETACH DELETE n", {},
-                      write=True)
-        expected = store.execute(
-            "MATCH (u:User)<-[:FOLLOWS]-(x) RETURN u.id AS id, count(x) AS followers", {},
-            write=False)
+    # A graph from before the follower counters: followed users without UserCounts.
+    expected, said = rebuild_counters(
+        served, "MATCH (:User)-[:HAS_COUNTS]->(n:UserCounts) DETACH DELETE n",
+        "MATCH (u:User)<-[:FOLLOWS]-(x) RETURN u.id AS id, count(x) AS followers",
+        "MATCH (u:User)-[:HAS_COUNTS]->(n:UserCounts) RETURN u.id AS id, "
+        "n.followers AS followers")
     assert expected, "the demo world has no follows"
-    assert f"counted the followers of {len(expected):,} users" in served("schema").stdout
-    with served._store() as store:
-        found = store.execute("MATCH (u:User)-[:HAS_COUNTS]->(n:UserCounts) "
-                              "RETURN u.id AS id, n.followers AS followers", {}, write=False)
-    assert sorted(found, key=lambda r: r["id"]) == sorted(expected, key=lambda r: r["id"])
-    assert "counted" not in served("schema").stdout  # every followed user has counters now
+    assert f"counted the followers of {len(expected):,} users" in said
 
 
 def test_demo_then_stats_in_another_process(cli: Cli) -> None:
