@@ -333,10 +333,10 @@ def engine_baseline(graph_uri: str, users: int, samples: int, seed: int,
     """The same calls in-process, without HTTP or GraphQL: what the API adds is the rest.
 
     Warmed as the server is (and as benchmarks/recs.py measures): Explore's per-community
-    lists of the snapshot prepared, a few calls for plan caches, then ``gc.freeze()``.
+    lists of the snapshot prepared, a few calls for plan caches, then the server's collector
+    settings (``engine.serving_gc``).
     CPU ms: this process's and the database's CPU time per call."""
-    import gc
-
+    from engine import serving_gc
     from engine.recommend import Recommender
     from engine.recommend.explore import prepare_snapshot
     from engine.recommend.graph_sources import served_explore_settings
@@ -358,7 +358,7 @@ def engine_baseline(graph_uri: str, users: int, samples: int, seed: int,
             user = f"u{int(rng.integers(users))}"
             for call in calls.values():
                 call(user)
-        gc.freeze()
+        serving_gc.settle()
         out = {}
         for op, call in calls.items():
             ms = []
@@ -413,8 +413,8 @@ def markdown(info: dict[str, Any], runs: list[dict[str, Any]], meta: dict[str, A
     if baseline:
         lines += ["", "The same engine calls in-process, one caller, no HTTP/GraphQL "
                   "(`Recommender.feed(u, 20)`, `.follow_suggestions(u, 10)`), warmed as the "
-                  "server is (Explore's lists prepared, 10 calls, `gc.freeze()`); CPU ms per "
-                  "call of this process and of the database:", "",
+                  "server is (Explore's lists prepared, 10 calls, its collector settings); "
+                  "CPU ms per call of this process and of the database:", "",
                   "| operation | samples | p50 ms | p95 ms | p99 ms | CPU ms | database CPU ms |",
                   "|---|---:|---:|---:|---:|---:|---:|"]
         lines += [f"| {op} | {b['samples']} | {b['p50_ms']} | {b['p95_ms']} | {b['p99_ms']} | "

@@ -27,7 +27,6 @@ of together (``engine.recommend.fanout``), for comparison.
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import os
 import platform
@@ -40,6 +39,7 @@ import numpy as np
 from results import RESULTS, replace_section
 from tqdm import tqdm
 
+from engine import serving_gc
 from engine.demo import generate_world, load_world
 from engine.recommend import Recommender, fanout
 from engine.recommend.counts import backfill_post_counts, backfill_user_counts
@@ -134,10 +134,7 @@ def run(users: int, samples: int, seed: int, data_dir: Path, graph: str | None =
     for u in picks[:10]:  # warm-up: plan caches, page cache
         for call in calls.values():
             call(u)
-    # As `graphfeed serve` does once started (engine/api/app.py): what lives for the whole
-    # process is moved out of the collector's sight, or every full collection pauses
-    # ~110 ms to rescan it.
-    gc.freeze()
+    serving_gc.settle()  # as `graphfeed serve` does once started (engine/api/app.py)
     query_ms.clear()
     latency: dict[str, list[float]] = defaultdict(list)
     cpu: dict[str, float] = defaultdict(float)

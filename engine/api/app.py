@@ -22,6 +22,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from engine import serving_gc
 from engine.api.auth import SECRET_HEADER
 from engine.api.context import Services
 from engine.api.graphiql import ASSETS_ROUTE, assets_complete
@@ -53,6 +54,7 @@ def create_app(settings: Settings | None = None, api: ApiSettings | None = None,
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         owned = store is None
         preparer: SnapshotPreparer | None = None
+        thresholds = gc.get_threshold()  # restored at shutdown: tests serve in-process
         opened = store if store is not None else await anyio.to_thread.run_sync(
             lambda: open_store(settings, graph=graph))
         try:
@@ -65,14 +67,14 @@ def create_app(settings: Settings | None = None, api: ApiSettings | None = None,
             if api.development and api.demo_users > 0:
                 await anyio.to_thread.run_sync(load_demo_if_empty, services.store, settings, api)
             # Everything made so far (modules, schema, like model) lives as long as the
-            # server: out of the collector's sight, so full collections stop rescanning
-            # it. Measured in-process: each full collection paused ~110 ms, the whole p99 tail.
-            gc.freeze()
+            # server; requests are collected less often (engine/serving_gc.py).
+            serving_gc.settle()
             preparer = _snapshot_preparer(services, metrics) if api.explore_prepare else None
             if preparer is not None:
                 preparer.start()
             yield
         finally:
+            gc.set_threshold(*thresholds)
             if preparer is not None:
                 await anyio.to_thread.run_sync(preparer.stop)
             if owned:
