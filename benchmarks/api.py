@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import platform
@@ -295,6 +296,22 @@ def process_cpu(pid: int | None) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def tree_cpu(pid: int, skip: int | None = None) -> float:
+    """CPU seconds of a local process and its live descendants, ``skip``'s subtree left out:
+    the server's worker processes (``GRAPHFEED_API_WORKERS``) without the database it may
+    have started."""
+    total, todo = 0.0, [pid]
+    while todo:
+        p = todo.pop()
+        if p == skip:
+            continue
+        total += process_cpu(p)
+        for task in Path(f"/proc/{p}/task").glob("*/children"):
+            with contextlib.suppress(OSError):  # the process ended meanwhile
+                todo += [int(c) for c in task.read_text().split()]
+    return total
+
+
 def database_pid(graph_uri: str) -> int | None:
     """The embedded database's process (None for a database elsewhere)."""
     if not graph_uri.startswith("embedded://"):
@@ -497,11 +514,12 @@ def main() -> None:
         runs = []
         database = database_pid(env["GRAPHFEED_GRAPH_URI"])
         for n in clients:
-            before = {"server": process_cpu(server.proc.pid), "database": process_cpu(database)}
+            before = {"server": tree_cpu(server.proc.pid, database),
+                      "database": process_cpu(database)}
             result = asyncio.run(load(server.base, secret, n, args.duration, mix, args.users,
                                       info["posts"], args.seed))
-            cpu = {k: round(process_cpu(pid) - before[k], 2) for k, pid in
-                   (("server", server.proc.pid), ("database", database))}
+            cpu = {"server": round(tree_cpu(server.proc.pid, database) - before["server"], 2),
+                   "database": round(process_cpu(database) - before["database"], 2)}
             cpu["loadgen"] = result.pop("loadgen_cpu_s")
             result["cpu_s"] = cpu
             result["cpu_ms_per_request"] = {k: round(1000 * v / max(1, result["requests"]), 1)
