@@ -492,11 +492,35 @@ def main() -> None:
         env[name] = value
     if args.now_ms is not None:
         env["PYTHONPATH"] = f"{clock_shim(data_dir, args.now_ms)}{os.pathsep}{ROOT}"
-    if args.graph_uri:
-        info = existing_world(args.graph_uri, args.graph_name or "graphfeed", args.users,
-                              args.seed)
-    else:
-        info = ensure_world(data_dir, args.users, args.seed, env)
+    info = None if args.graph_uri else ensure_world(data_dir, args.users, args.seed, env)
+    # One embedded database for the rest of the run: the world check, the server and the
+    # in-process baseline attach to it, instead of each loading the graph again (minutes
+    # on the 100k world).
+    database_server = hold_database(env["GRAPHFEED_GRAPH_URI"], env)
+    try:
+        if info is None:
+            info = existing_world(args.graph_uri, args.graph_name or "graphfeed", args.users,
+                                  args.seed)
+        measure(args, env, info, data_dir, secret, mix, clients)
+    finally:
+        if database_server is not None:
+            database_server.stop()
+
+
+def hold_database(graph_uri: str, env: dict[str, str]) -> Any:
+    """The embedded database at ``graph_uri``, started (or attached to) here; None for one
+    elsewhere."""
+    from engine.settings import Settings
+    from engine.store import start_embedded
+
+    timeout = float(env["GRAPHFEED_EMBEDDED_START_TIMEOUT_S"])
+    return start_embedded(Settings(graph_uri=graph_uri, embedded_start_timeout_s=timeout))
+
+
+def measure(args: argparse.Namespace, env: dict[str, str], info: dict[str, Any],
+            data_dir: Path, secret: str, mix: dict[str, float], clients: list[int]) -> None:
+    """The HTTP runs against a fresh server, then the in-process baseline; the results
+    to --out (and RESULTS.md with --results)."""
     server = Server(data_dir, env)
     try:
         started = server.wait()
