@@ -12,8 +12,9 @@ def replace_section(path: Path, title: str, body: str) -> None:
     text = path.read_text() if path.exists() else "# Benchmark results\n"
     start = text.find(title + "\n")
     if start == -1:
-        text = text.rstrip("\n") + "\n\n" + body
+        text = text.rstrip("\n") + "\n\n" + body.rstrip("\n") + "\n"
     else:
         end = text.find("\n## ", start + len(title))
-        text = text[:start] + body + (text[end + 1:] if end != -1 else "")
+        rest = text[end + 1:] if end != -1 else ""
+        text = text[:start] + body.rstrip("\n") + ("\n\n" + rest if rest else "\n")
     path.write_text(text)
