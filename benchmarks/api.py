@@ -396,12 +396,15 @@ def engine_baseline(graph_uri: str, users: int, samples: int, seed: int,
 
 def markdown(info: dict[str, Any], runs: list[dict[str, Any]], meta: dict[str, Any],
              baseline: dict[str, Any]) -> str:
+    env = dict(e.partition("=")[::2] for e in meta.get("server_env", []))
+    workers = int(env.get("GRAPHFEED_API_WORKERS", "1"))
+    processes = "one uvicorn process" if workers == 1 else f"{workers} uvicorn processes"
     lines = [
         SECTION, "",
         f"`python benchmarks/api.py --users {info['users']} --clients "
         f"{','.join(str(r['clients']) for r in runs)} --duration {meta['duration']}"
         + "".join(f" --server-env {e}" for e in meta.get("server_env", [])) + "` on "
-        f"{meta['machine']}: `graphfeed serve` (one uvicorn process, production mode) on the "
+        f"{meta['machine']}: `graphfeed serve` ({processes}, production mode) on the "
         f"embedded FalkorDB, clients (asyncio, a keep-alive HTTP/1.1 connection each) on the "
         f"same machine. World: "
         f"{info['users']:,} users, {info['posts']:,} posts, {info['follows']:,} follows, "
