@@ -1,4 +1,4 @@
-"""The server's collector settings: applied by settle(), restorable, and what a server uses."""
+"""The server's collector settings: applied by settle(), and restorable from what it returns."""
 
 from __future__ import annotations
 

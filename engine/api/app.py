@@ -54,7 +54,9 @@ def create_app(settings: Settings | None = None, api: ApiSettings | None = None,
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         owned = store is None
         preparer: SnapshotPreparer | None = None
-        thresholds = gc.get_threshold()  # restored at shutdown: tests serve in-process
+        # The collector's thresholds before serving, restored at shutdown (tests serve
+        # in-process).
+        collector: tuple[int, int, int] | None = None
         opened = store if store is not None else await anyio.to_thread.run_sync(
             lambda: open_store(settings, graph=graph))
         try:
@@ -68,13 +70,14 @@ def create_app(settings: Settings | None = None, api: ApiSettings | None = None,
                 await anyio.to_thread.run_sync(load_demo_if_empty, services.store, settings, api)
             # Everything made so far (modules, schema, like model) lives as long as the
             # server; requests are collected less often (engine/serving_gc.py).
-            serving_gc.settle()
+            collector = serving_gc.settle()
             preparer = _snapshot_preparer(services, metrics) if api.explore_prepare else None
             if preparer is not None:
                 preparer.start()
             yield
         finally:
-            gc.set_threshold(*thresholds)
+            if collector is not None:
+                gc.set_threshold(*collector)
             if preparer is not None:
                 await anyio.to_thread.run_sync(preparer.stop)
             if owned:
