@@ -165,7 +165,7 @@ class Suggester:
             lambda: read("suggest/get_candidate_stats", user_id=user_id, ids=ids),
             lambda: read("suggest/count_paths3", user_id=user_id, ids=ids,
                          followees=cfg.followees_scanned),
-            lambda: self._overlap(user_id, ids, now, profile),
+            lambda: self._overlap(ids, now, profile),
             lambda: read("suggest/get_embedding_cosines", user_id=user_id, ids=ids)],
             urgent=True)
         stats = {r["id"]: r for r in stat_rows}
@@ -209,13 +209,15 @@ class Suggester:
             0, int(r["updated_at"]) - now))) for r in rows]
         return sorted(decayed, key=lambda t: (-t[1], t[0]))
 
-    def _overlap(self, user_id: str, ids: list[str], now: int, profile: list[tuple[str, float]]
+    def _overlap(self, ids: list[str], now: int, profile: list[tuple[str, float]]
                  ) -> dict[str, float]:
         """The cosine of each candidate's decayed tag interests with the user's."""
         norm = math.sqrt(sum(w * w for _, w in profile))
         if norm == 0:
             return {}
-        rows = self.store.read("suggest/get_interest_overlap", user_id=user_id, ids=ids,
+        # The user's side is the profile itself, so the dot product and the norm above
+        # use the same weights.
+        rows = self.store.read("suggest/get_interest_overlap", ids=ids, mine=dict(profile),
                                now=now, decay=self.decay)
         return {r["id"]: float(r["dot"]) / (norm * float(r["norm"])) if r["norm"] else 0.0
                 for r in rows}
