@@ -10,6 +10,8 @@ never read. Two jobs of the same kind do not run at once (``TrainingInProgress``
                   -> User.community (convenience copy) -> delete older versions
     embeddings    export the joint graph -> FastRP / node2vec -> vectors into the free
                   slot (+ its vector index) -> flip
+    collaborative export engagements -> each post's RP3beta neighbours -> relationships
+                  into the free slot -> flip -> the other slot cleared
     new-nodes     vectors for users / posts created since, from their neighbours
 """
 
@@ -22,10 +24,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from engine.learn import collaborative as collab
 from engine.learn import communities as comm
 from engine.learn import embeddings as emb
 from engine.learn.config import TrainSettings
-from engine.learn.export import export_follows, export_graph
+from engine.learn.export import export_engagements, export_follows, export_graph
 from engine.learn.runs import ModelRun, activate, fail, start_run
 from engine.store import GraphStore
 
@@ -160,11 +163,50 @@ def train_embeddings(store: GraphStore, settings: TrainSettings | None = None, *
     return TrainResult("embeddings", run.id, run.version, metrics)
 
 
+def train_collaborative(store: GraphStore, settings: TrainSettings | None = None, *,
+                        progress: bool = False, force: bool = False,
+                        say: Say = log.info) -> TrainResult:
+    ts = settings or TrainSettings()
+    cs = ts.collaborative
+    run = start_run(store, "collaborative", cs.model_dump(), stale_after_s=ts.stale_after_s,
+                    force=force)
+    say(f"{run.id}: each post's {cs.neighbours} collaborative neighbours into slot {run.slot}")
+    steps = _Steps(say)
+
+    def body() -> dict[str, Any]:
+        with steps("export"):
+            export = export_engagements(store, progress=progress,
+                                        page_edges=ts.export_page_edges)
+        posts, engaged = export.posts, export.engaged
+        if posts is None or engaged is None:  # export_engagements always sets both
+            raise TypeError("the engagement export has no posts or engagements")
+        with steps("neighbours"):
+            found = collab.post_neighbours(engaged, cs, progress=progress)
+        with steps("clear"):  # what a failed run of this slot may have left
+            collab.clear_slot(store, run.slot, cs.batch_size)
+        with steps("write"):
+            written = collab.write_neighbours(store, run.slot, posts, found, cs.batch_size,
+                                              progress)
+        return {"slot": run.slot, "posts": len(posts), "engagements": int(engaged.nnz),
+                "posts_with_neighbours": int((found.indptr[1:] > found.indptr[:-1]).sum()),
+                "relationships": written, "dropped_edges": export.dropped,
+                "seconds": dict(steps.seconds)}
+
+    metrics = _run_guarded(store, run, body)
+    say(f"{run.id} is active (slot {run.slot}): {metrics['relationships']:,} neighbour "
+        f"relationships for {metrics['posts_with_neighbours']:,} posts")
+    with steps("cleanup"):  # after the flip: the previous run's slot
+        collab.clear_slot(store, "b" if run.slot == "a" else "a", cs.batch_size)
+        store.compact()
+    return TrainResult("collaborative", run.id, run.version, metrics)
+
+
 def train_all(store: GraphStore, settings: TrainSettings | None = None, *,
               progress: bool = False, force: bool = False,
               say: Say = log.info) -> list[TrainResult]:
     return [train_communities(store, settings, progress=progress, force=force, say=say),
-            train_embeddings(store, settings, progress=progress, force=force, say=say)]
+            train_embeddings(store, settings, progress=progress, force=force, say=say),
+            train_collaborative(store, settings, progress=progress, force=force, say=say)]
 
 
 def train_likes(store: GraphStore, model_dir: Path, settings: TrainSettings | None = None, *,

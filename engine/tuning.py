@@ -92,13 +92,16 @@ class RecommendSettings(BaseModel):
     trending_scan: int = Field(default=300, ge=1)
     popular_scan: int = Field(default=2000, ge=1)
     profile_engagements: int = Field(default=300, ge=1)  # newest engagements read for a profile
+    # Read the post neighbours `graphfeed train collaborative` computed once a run is
+    # active; false: always walk live (the comparison in benchmarks/RESULTS.md).
+    collaborative_trained: bool = True
     collaborative_seeds: int = Field(default=15, ge=1)  # newest engagements the walk starts at
     collaborative_per_seed: int = Field(default=50, ge=1)  # engagers sampled per seed post
     collaborative_neighbours: int = Field(default=40, ge=1)  # most similar users kept for hop 3
     collaborative_per_neighbour: int = Field(default=40, ge=1)  # their engagements sampled each
     collaborative_damp_top: int = Field(default=80, ge=1)  # best posts whose popularity is read
     collaborative_alpha: float = Field(default=1.0, ge=0)  # degree normalisation of hops 1-2
-    collaborative_beta: float = Field(default=0.5, ge=0)  # popularity damping of the item reached
+    collaborative_beta: float = Field(default=0.3, ge=0)  # popularity damping of the item reached
 
     # -- re-ranking ----------------------------------------------------------------------
     max_per_author: int = Field(default=2, ge=1)  # in any window of `author_window` items

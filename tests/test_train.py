@@ -200,10 +200,12 @@ def test_cli_train_and_status(store: GraphStore, settings: Settings,
     runner = CliRunner()
     result = runner.invoke(main, ["train", "all", "--dimensions", "8", "--no-progress"])
     assert result.exit_code == 0, result.output
-    assert "communities-1 is active" in result.output and "embeddings-1 is active" in result.output
+    for run in ("communities-1", "embeddings-1", "collaborative-1"):
+        assert f"{run} is active" in result.output
     status = runner.invoke(main, ["train", "status"])
     assert status.exit_code == 0 and "embeddings-1" in status.output
-    assert {r.kind for r in list_runs(store)} == {"communities", "embeddings"}
+    assert "collabor" in status.output  # the table is 80 columns wide here: the id is cut
+    assert {r.kind for r in list_runs(store)} == {"communities", "embeddings", "collaborative"}
 
 
 def test_activating_a_run_that_is_not_running_fails(store: GraphStore) -> None:

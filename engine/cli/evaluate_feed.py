@@ -23,8 +23,9 @@ from engine.cli.evaluate import evaluate
               type=click.Path(file_okay=False, path_type=Path),
               help="Where the JSON report and the Recall@K plot (PNG) go.")
 @click.option("--graph/--no-graph", default=True, show_default=True,
-              help="Train communities + embeddings on the training graph and use the graph "
-                   "sources (the report then also holds the feed without them).")
+              help="Train communities, embeddings and post neighbours on the training graph "
+                   "and use the graph sources (the report then also holds the feed without "
+                   "them).")
 @click.option("--target", default="test", show_default=True, type=click.Choice(["test", "valid"]),
               help="Score the test items (validation masked) or the validation items (test "
                    "masked): tune on valid, report test once.")

@@ -1,4 +1,4 @@
-"""`graphfeed train [communities|embeddings|all|new-nodes|status]`."""
+"""`graphfeed train [communities|embeddings|collaborative|all|new-nodes|status]`."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ console = Console()
 
 @main.command()
 @click.argument("what", default="all",
-                type=click.Choice(["all", "communities", "embeddings", "likes", "new-nodes",
-                                   "status"]))
+                type=click.Choice(["all", "communities", "embeddings", "collaborative", "likes",
+                                   "new-nodes", "status"]))
 @click.option("--seed", type=int, default=None, help="Seed of the run (default: settings).")
 @click.option("--method", type=click.Choice(["fastrp", "node2vec"]), default=None,
               help="Embedding method (default: settings, fastrp).")
@@ -34,16 +34,23 @@ console = Console()
 def train(what: str, seed: int | None, method: str | None, dimensions: int | None,
           communities_method: str | None, resolution: float | None, force: bool,
           progress: bool) -> None:
-    """Compute communities, embeddings or the like model; safe while `serve` runs.
+    """Compute communities, embeddings, post neighbours or the like model; safe while
+    `serve` runs.
 
-    `all` is communities + embeddings; `likes` fits the like-prediction model on the
+    `all` is communities + embeddings + collaborative (each post's neighbours for the
+    feed's collaborative source); `likes` fits the like-prediction model on the
     posts that carry like counts (run `graphfeed import-instagram` first).
 
     Each run is recorded as a ModelRun node and published in one statement when it is
     complete: readers keep the previous version until then.
     """
     from engine.settings import get_settings
-    from engine.train import embed_new_nodes, train_communities, train_embeddings
+    from engine.train import (
+        embed_new_nodes,
+        train_collaborative,
+        train_communities,
+        train_embeddings,
+    )
 
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     settings = get_settings().train
@@ -76,6 +83,10 @@ def train(what: str, seed: int | None, method: str | None, dimensions: int | Non
             say(f"metrics: {json.dumps(result.metrics)}")
         if what in ("all", "embeddings"):
             result = train_embeddings(store, settings, progress=progress, force=force, say=say)
+            say(f"metrics: {json.dumps(result.metrics)}")
+        if what in ("all", "collaborative"):
+            result = train_collaborative(store, settings, progress=progress, force=force,
+                                         say=say)
             say(f"metrics: {json.dumps(result.metrics)}")
         if what == "likes":
             from engine.train import train_likes
@@ -111,6 +122,9 @@ def _result(kind: str, m: dict, error: str | None) -> str:
     if kind == "embeddings" and "dimensions" in m:
         return (f"{m['dimensions']} dims in slot {m.get('slot')}, follow AUC "
                 f"{m.get('follow_auc')}, engagement AUC {m.get('engagement_auc')}")
+    if kind == "collaborative" and "relationships" in m:
+        return (f"{m['relationships']:,} neighbours of {m.get('posts_with_neighbours', 0):,} "
+                f"posts in slot {m.get('slot')}")
     return ""
 
 

@@ -15,9 +15,10 @@ request has): what that budget costs in quality, and what a change of it would.
 
 The baseline is popularity: all items by training interaction count.
 
-With ``graph`` (the default), ``graphfeed train``'s jobs (communities, embeddings)
-run on the training graph before ranking, so the graph sources (embedding
-neighbours, community trending) propose too; the report then also holds the same
+With ``graph`` (the default), ``graphfeed train``'s jobs (communities, embeddings,
+post neighbours) run on the training graph before ranking, so the graph sources
+(embedding neighbours, community trending) propose too and the collaborative source
+reads trained neighbours (without ``graph`` it walks live); the report then also holds the same
 ranking without them. Weight variants re-rank the same candidates, so a grid of
 weights costs one candidate fetch per user.
 """
@@ -137,7 +138,8 @@ def evaluate_feed(path: Path, *, dataset: str = hetrec.DATASET, seed: int = 0,
                   progress: bool = True) -> dict[str, Any]:
     """Recall@K / NDCG@K of the feed vs popularity on one seeded split.
 
-    ``graph``: run `graphfeed train` (communities + embeddings) on the training graph
+    ``graph``: run `graphfeed train all` (communities, embeddings, post neighbours) on the
+    training graph
     first, so the graph sources propose; the result then also holds
     ``feed_without_graph``: the same candidates and weights, minus what only the graph
     sources proposed and the graph features' weights. ``target="valid"`` scores the

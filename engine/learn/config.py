@@ -55,6 +55,22 @@ class EmbeddingSettings(BaseModel):
     tag_weight: float = Field(default=1.0, ge=0)
 
 
+class CollaborativeSettings(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    # Each post's strongest RP3beta neighbours (engine.learn.collaborative). The walk's
+    # exponents (RecommendSettings.collaborative_alpha / _beta) have the same defaults.
+    # Chosen on hetrec-lastfm's validation split at the serving limits (RESULTS.md): 50
+    # neighbours and beta 0.3 beat 20 and 0.5; 100 did better still but doubles what the
+    # 100k world stores (~47 M relationships).
+    neighbours: int = Field(default=50, ge=1, le=1000)
+    alpha: float = Field(default=1.0, ge=0)  # degree normalisation of the walk's hops
+    beta: float = Field(default=0.3, ge=0)  # popularity damping of the post reached
+    chunk_posts: int = Field(default=2000, ge=1)  # rows per sparse product (bounds memory)
+    # Relationships per write or delete statement; each holds the write lock.
+    batch_size: int = Field(default=5000, ge=1, le=100_000)
+
+
 class TrainSettings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -68,3 +84,4 @@ class TrainSettings(BaseModel):
     stale_after_s: float = Field(default=6 * 3600, gt=0)  # "running" after this: crashed
     communities: CommunitySettings = CommunitySettings()
     embeddings: EmbeddingSettings = EmbeddingSettings()
+    collaborative: CollaborativeSettings = CollaborativeSettings()

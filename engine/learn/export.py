@@ -138,6 +138,27 @@ def export_follows(store: GraphStore, *, progress: bool = False,
     return GraphExport(users=users, follows=follows, dropped=dropped, seconds=timer.seconds)
 
 
+def export_engagements(store: GraphStore, *, progress: bool = False,
+                       page_edges: int = PAGE_EDGES) -> GraphExport:
+    """Users and posts with the engagements between them (no follows: an empty matrix)."""
+    timer = _Timer()
+    pager = _pager(store, progress, page_edges)
+    with timer("nodes"):
+        users = pager.nodes("users", "User")
+        posts = pager.nodes("posts", "Post")
+    with timer("engaged"):
+        engaged, dropped = _engaged(pager, users, posts)
+    return GraphExport(users=users, follows=sp.csr_matrix((len(users), len(users))), posts=posts,
+                       engaged=engaged, dropped=dropped, seconds=timer.seconds)
+
+
+def _engaged(pager: _Pager, users: NodeSet, posts: NodeSet) -> tuple[sp.csr_matrix, int]:
+    engaged, dropped = pager.relation("engagements", users, posts, weighted=True)
+    engaged.data /= 100.0
+    engaged.eliminate_zeros()  # zero-score engagements carry no preference
+    return engaged, dropped
+
+
 def export_graph(store: GraphStore, *, progress: bool = False,
                  page_edges: int = PAGE_EDGES) -> GraphExport:
     """Users, posts and tags with follows, engagements, authorship and tags."""
@@ -152,9 +173,7 @@ def export_graph(store: GraphStore, *, progress: bool = False,
         follows, d = pager.relation("follows", users, users)
         dropped += d
     with timer("engaged"):
-        engaged, d = pager.relation("engagements", users, posts, weighted=True)
-        engaged.data /= 100.0
-        engaged.eliminate_zeros()  # zero-score engagements carry no preference
+        engaged, d = _engaged(pager, users, posts)
         dropped += d
     with timer("posted"):
         posted, d = pager.relation("posted", users, posts)

@@ -31,8 +31,8 @@ from typing import Any, Literal
 from engine.errors import GraphfeedError, ModelNotTrained
 from engine.store import GraphStore
 
-Kind = Literal["embeddings", "communities", "likes"]
-KINDS: tuple[Kind, ...] = ("embeddings", "communities", "likes")
+Kind = Literal["embeddings", "communities", "collaborative", "likes"]
+KINDS: tuple[Kind, ...] = ("embeddings", "communities", "collaborative", "likes")
 
 
 class TrainingInProgress(GraphfeedError):
