@@ -94,6 +94,26 @@ WITH count(b) AS n
 RETURN 'NEAR<' AS hop, n
 UNION ALL
 MATCH (a:Post) WITH a LIMIT $sources
+MATCH (a)-[:ALSO_ENGAGED_A]->(b:Post)
+WITH count(b) AS n
+RETURN 'ALSO_ENGAGED_A>' AS hop, n
+UNION ALL
+MATCH (a:Post) WITH a LIMIT $sources
+MATCH (a)<-[:ALSO_ENGAGED_A]-(b:Post)
+WITH count(b) AS n
+RETURN 'ALSO_ENGAGED_A<' AS hop, n
+UNION ALL
+MATCH (a:Post) WITH a LIMIT $sources
+MATCH (a)-[:ALSO_ENGAGED_B]->(b:Post)
+WITH count(b) AS n
+RETURN 'ALSO_ENGAGED_B>' AS hop, n
+UNION ALL
+MATCH (a:Post) WITH a LIMIT $sources
+MATCH (a)<-[:ALSO_ENGAGED_B]-(b:Post)
+WITH count(b) AS n
+RETURN 'ALSO_ENGAGED_B<' AS hop, n
+UNION ALL
+MATCH (a:Post) WITH a LIMIT $sources
 MATCH (a)-[:HAS_COUNTS]->(b:PostCounts)
 WITH count(b) AS n
 RETURN 'HAS_COUNTS>PostCounts' AS hop, n
