@@ -188,7 +188,7 @@ def train_collaborative(store: GraphStore, settings: TrainSettings | None = None
             written = collab.write_neighbours(store, run.slot, posts, found, cs.batch_size,
                                               progress)
         return {"slot": run.slot, "posts": len(posts), "engagements": int(engaged.nnz),
-                "posts_with_neighbours": int((found.indptr[1:] > found.indptr[:-1]).sum()),
+                "posts_with_neighbours": len(found.listed()),
                 "relationships": written, "dropped_edges": export.dropped,
                 "seconds": dict(steps.seconds)}
 

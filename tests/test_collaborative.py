@@ -53,6 +53,17 @@ def test_neighbours_are_each_posts_strongest_walk_scores() -> None:
     assert found.row(24)[0].size == 0
 
 
+def test_a_stored_zero_is_no_engagement() -> None:
+    x = sp.csr_matrix(np.array([[1.0, 1.0, 0.0], [1.0, 0.0, 1.0]]))
+    # The same engagements, with user 0 / post 2 stored as an explicit zero.
+    with_zero = sp.csr_matrix((np.array([1.0, 1.0, 0.0, 1.0, 1.0]), np.array([0, 1, 2, 0, 2]),
+                               np.array([0, 3, 5])), shape=(2, 3))
+    assert with_zero.nnz == 5
+    a, b = post_neighbours(x), post_neighbours(with_zero)
+    for arr in ("indptr", "targets", "scores", "users"):
+        np.testing.assert_array_equal(getattr(a, arr), getattr(b, arr))
+
+
 def load(store: GraphStore, settings: Settings) -> Ingestor:
     """Twelve users engaging with overlapping posts, with positive scores that differ."""
     ing = Ingestor(store, settings)

@@ -29,7 +29,6 @@ at the next run (the walk saw it at once): the feed's other sources cover new po
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -43,7 +42,6 @@ from engine.learn.config import CollaborativeSettings
 from engine.learn.export import NodeSet
 from engine.store import GraphStore
 
-log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class PostNeighbours:
@@ -57,6 +55,10 @@ class PostNeighbours:
     @property
     def edges(self) -> int:
         return len(self.targets)
+
+    def listed(self) -> np.ndarray:
+        """The rows (posts) that have at least one neighbour."""
+        return np.flatnonzero(np.diff(self.indptr))
 
     def row(self, i: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         lo, hi = self.indptr[i], self.indptr[i + 1]
@@ -72,8 +74,8 @@ def post_neighbours(engaged: sp.spmatrix, params: CollaborativeSettings | None =
     """
     params = params or CollaborativeSettings()
     x = sp.csr_matrix(engaged, dtype=np.float64, copy=True)
+    x.eliminate_zeros()  # before the ones: a stored zero is no engagement
     x.data[:] = 1.0
-    x.eliminate_zeros()
     user_degree = np.asarray(x.sum(axis=1)).ravel()
     post_degree = np.asarray(x.sum(axis=0)).ravel()
     xt = x.T.tocsr()  # posts x users
@@ -160,7 +162,7 @@ def _batches(posts: NodeSet, found: PostNeighbours, batch_size: int
     ids = posts.ids
     rows: list[dict[str, Any]] = []
     edges = 0
-    for i in np.flatnonzero(np.diff(found.indptr)).tolist():
+    for i in found.listed().tolist():
         targets, scores, users = found.row(i)
         rows.append({"id": ids[i], "targets": ids[targets].tolist(),
                      "scores": scores.tolist(), "users": users.tolist()})
