@@ -19,7 +19,7 @@ events simply arrive already decayed. ``half_life`` is
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,9 +54,13 @@ class EngagementResult:
 class Ingestor:
     """Validates and writes raw events to the graph."""
 
-    def __init__(self, store: GraphStore, settings: Settings | None = None) -> None:
+    def __init__(self, store: GraphStore, settings: Settings | None = None, *,
+                 on_posts_written: Callable[[list[str]], None] | None = None) -> None:
+        """``on_posts_written(ids)``: told after posts are created or edited (a recommender
+        in the same process forgets what it kept of them)."""
         self.store = store
         self.settings = settings or get_settings()
+        self.on_posts_written = on_posts_written
         self._decay = decay_rate(self.settings.interest_half_life_days)
 
     # -- users ------------------------------------------------------------------
@@ -72,6 +76,8 @@ class Ingestor:
         activities = self._parse(ActivityIn, rows, "activities")
         latest = {a.foreign_id: a for a in activities}
         self.store.write("ingest/upsert_posts", rows=[a.row() for a in latest.values()])
+        if self.on_posts_written is not None:
+            self.on_posts_written(list(latest))
         return len(latest)
 
     def add_activity(self, activity: Any) -> int:

@@ -80,6 +80,12 @@ class RecommendSettings(BaseModel):
     # read once per snapshot of this many seconds (as_of rounded down) and kept in the
     # process, so they miss posts younger than the snapshot. 0: exact as_of, every request.
     snapshot_seconds: int = Field(default=60, ge=0)
+    # A candidate's author, time, tags and engager count are the same for every user: they
+    # are kept this many seconds (at most post_facts_kept posts) and read again after, so
+    # an engagement or an edit reaches the ranking up to that late; removals and what the
+    # user saw or engaged with are read live. 0: read every time (engine/recommend/postfacts).
+    post_facts_ttl_s: float = Field(default=60.0, ge=0)
+    post_facts_kept: int = Field(default=200_000, ge=1)
 
     # -- candidate sources ---------------------------------------------------------------
     # Scans read at most so many posts of their time window, through the created_at index.

@@ -42,8 +42,9 @@ class Services:
 
     def bind(self, store: GraphStore) -> None:
         self.store = store
-        self.ingestor = Ingestor(store, self.settings)
         self.recommender = Recommender(store, self.settings)
+        self.ingestor = Ingestor(store, self.settings,
+                                 on_posts_written=self.recommender.forget_posts)
         self.likes = LikeModels(self.settings.model_dir / "likes", self.api.likes_refresh_s)
 
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:

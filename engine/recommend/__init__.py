@@ -13,7 +13,7 @@ cursor this server did not issue for that connection and user is
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from engine.errors import NotFound, ValidationError
 from engine.events import now_ms
@@ -180,6 +180,10 @@ class Recommender:
         """Record the answer (latest wins); accepting also follows. Never suggested again."""
         self.suggester.feedback(_id(user_id, "user_id"), _id(target_id, "target_id"),
                                 accepted, self.clock())
+
+    def forget_posts(self, ids: Sequence[str]) -> None:
+        """Posts just created or edited: the ranking reads their facts afresh."""
+        self.ranker.post_facts.forget(ids)
 
     # -- feature analysis ----------------------------------------------------------------
     def analyze_features(self, post_id: str, for_user: str | None = None) -> FeatureAnalysis:

@@ -124,7 +124,7 @@ class FeatureAnalyzer:
         ranker = self.ranker
         proposals = ranker.candidates(ctx, ranker.settings.per_source)
         mine = proposals.get(post.id, [])
-        facts = ranker.facts(ctx, [post.id])
+        facts = ranker.facts(ctx, [post.id], live=True)
         if post.id not in facts:  # pragma: no cover - the post was just read
             raise NotFound(f"unknown post {post.id!r}", ids=[post.id])
         social = ranker.social(ctx, [post.id])

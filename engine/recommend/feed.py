@@ -32,7 +32,8 @@ from engine.recommend.candidates import (
     SourceRegistry,
     UserContext,
 )
-from engine.recommend.fanout import busy, gather
+from engine.recommend.fanout import gather
+from engine.recommend.postfacts import PostFactsCache, SharedFacts
 from engine.recommend.rerank import diversify
 from engine.recommend.scoring import (
     FeatureMaker,
@@ -83,6 +84,7 @@ class FeedRanker:
         self.settings = settings
         self.sources = sources
         self.decay = decay_per_ms
+        self.post_facts = PostFactsCache(settings.post_facts_ttl_s, settings.post_facts_kept)
 
     # -- the user ----------------------------------------------------------------------
     def activity(self, user_id: str, as_of: int) -> dict[str, Any]:
@@ -121,23 +123,47 @@ class FeedRanker:
                 found[cand.post_id].append(cand)
         return found
 
-    def facts(self, ctx: UserContext, ids: Sequence[str]) -> dict[str, PostFacts]:
-        rows = self.store.read("recommend/get_candidate_features", user_id=ctx.user_id,
+    def facts(self, ctx: UserContext, ids: Sequence[str], *, live: bool = False
+              ) -> dict[str, PostFacts]:
+        """``live``: read the shared facts too, not the copies kept (an analysis of one
+        post shows its engagers as of now)."""
+        shared, state = gather([lambda: self.shared_facts(ids, live=live),
+                                lambda: self.candidate_state(ctx, ids)])
+        return self._merge(ctx, shared, state)
+
+    def shared_facts(self, ids: Sequence[str], *, live: bool = False
+                     ) -> dict[str, SharedFacts]:
+        """Author, time, tags and engagers: the same for every user, kept a short while."""
+        def read(missing: list[str]) -> list[dict[str, Any]]:
+            return self.store.read("recommend/get_post_facts", ids=missing)
+
+        if live:
+            return {r["id"]: SharedFacts.from_row(r) for r in read(list(ids))}
+        return self.post_facts.facts(ids, read)
+
+    def candidate_state(self, ctx: UserContext, ids: Sequence[str]
+                        ) -> dict[str, dict[str, Any]]:
+        """The posts among ``ids`` to drop for this user (removed, seen, engaged), live."""
+        rows = self.store.read("recommend/get_candidate_state", user_id=ctx.user_id,
                                ids=list(ids), as_of=ctx.as_of)
-        return {r["id"]: PostFacts.from_row(r, ctx.followees) for r in rows}
+        return {r["id"]: r for r in rows}
+
+    @staticmethod
+    def _merge(ctx: UserContext, shared: dict[str, SharedFacts],
+               state: dict[str, dict[str, Any]]) -> dict[str, PostFacts]:
+        followees, get_state = ctx.followees, state.get
+        return {post_id: PostFacts.of(post_id, facts, get_state(post_id), followees)
+                for post_id, facts in shared.items()}
 
     def facts_and_social(self, ctx: UserContext, ids: Sequence[str]
                          ) -> tuple[dict[str, PostFacts], dict[str, SocialProof]]:
-        """Both at once. The facts (the costliest read of a feed: every candidate's
-        engagers) go in two halves, so the database's reader threads share them, unless the
-        process is busy (the reads would run one after the other: a half is only one more
-        query); social proof is read for every proposal rather than after the facts
-        filtered them."""
-        half = len(ids) if busy() else (len(ids) + 1) // 2
-        first, second, social = gather([lambda: self.facts(ctx, ids[:half]),
-                                        lambda: self.facts(ctx, ids[half:]) if ids[half:] else {},
+        """Both at once: the shared facts, the user's state and social proof are three
+        independent reads; social proof is read for every proposal rather than after the
+        facts filtered them."""
+        shared, state, social = gather([lambda: self.shared_facts(ids),
+                                        lambda: self.candidate_state(ctx, ids),
                                         lambda: self.social(ctx, ids)])
-        return first | second, social
+        return self._merge(ctx, shared, state), social
 
     def social(self, ctx: UserContext, ids: Sequence[str]) -> dict[str, SocialProof]:
         if not ctx.following or not ids:

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from engine.recommend.candidates import HOUR_MS, UserContext
+from engine.recommend.postfacts import SharedFacts
 from engine.tuning import FeedWeights, RecommendSettings
 
 FEATURES: tuple[str, ...] = ("collaborative", "tag_interest", "author_affinity", "social_proof",
@@ -53,7 +54,8 @@ class Scored:
 # each per candidate (~300), and a frozen dataclass's __init__ (a guarded __setattr__ per
 # field) costs several times a tuple's.
 class PostFacts(NamedTuple):
-    """The graph's facts about one candidate (``recommend/get_candidate_features``)."""
+    """The graph's facts about one candidate: the shared ones (``engine.recommend.
+    postfacts``) and the user's (``recommend/get_candidate_state``)."""
 
     post_id: str
     author_id: str
@@ -66,12 +68,16 @@ class PostFacts(NamedTuple):
     engaged: bool = False
 
     @classmethod
-    def from_row(cls, row: Mapping[str, Any], followees: Set[str]) -> PostFacts:
-        author = row["author_id"]
-        return cls(row["id"], author or "", int(row["created_at"] or 0),
-                   tuple(sorted(row["tags"] or ())), int(row["engagers"] or 0),
-                   author in followees, bool(row["removed"]), bool(row["seen"]),
-                   bool(row["engaged"]))
+    def of(cls, post_id: str, shared: SharedFacts, state: Mapping[str, Any] | None,
+           followees: Set[str]) -> PostFacts:
+        """``state``: the post's row of ``get_candidate_state`` (None: nothing to drop)."""
+        author = shared.author_id
+        if state is None:
+            return cls(post_id, author, shared.created_at, shared.tags, shared.engagers,
+                       author in followees)
+        return cls(post_id, author, shared.created_at, shared.tags, shared.engagers,
+                   author in followees, bool(state["removed"]), bool(state["seen"]),
+                   bool(state["engaged"]))
 
 
 class SocialProof(NamedTuple):
