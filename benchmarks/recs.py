@@ -1,7 +1,8 @@
 """In-process latency of the personalized feed and of follow suggestions.
 
     python benchmarks/recs.py [--users 100000] [--samples 200] [--data-dir DIR] [--graph NAME]
-                              [--sequential] [--out benchmarks/out] [--results]
+                              [--sequential] [--post-facts-ttl S] [--out benchmarks/out]
+                              [--results]
 
 Builds (or reuses, with --data-dir) the synthetic world of ``engine.demo`` — at
 100,000 users about 1.75M follows, 500k posts and 4.4M engagements — in an
@@ -12,7 +13,10 @@ Prints p50/p95/p99 per call, the CPU seconds this process spent, and the time ea
 named query took; writes JSON to --out and, with --results, replaces the
 "Recommendations (in-process)" section of benchmarks/RESULTS.md.
 
-No result cache: every feed and suggestion call runs every query. Explore keeps, by
+No result cache: every feed and suggestion call runs every query. The feed keeps what
+every user reads alike about a candidate post for a minute (``engine.recommend.postfacts``):
+here it fills during the calls themselves, so the hit rate (reported) is below a busy
+server's (~80%); ``--post-facts-ttl 0`` keeps nothing. Explore keeps, by
 design, one computation of each community's trending posts per snapshot
 (``engine.recommend.explore``); ``explore_uncached`` clears it before every call, so
 it is what the first member of a community pays. With the graph sources on, the
@@ -57,10 +61,14 @@ def pct(values: list[float], q: float) -> float:
 
 
 def run(users: int, samples: int, seed: int, data_dir: Path, graph: str | None = None,
-        progress: bool = True, sequential: bool = False) -> dict[str, Any]:
+        progress: bool = True, sequential: bool = False,
+        post_facts_ttl: float | None = None) -> dict[str, Any]:
     if sequential:
         fanout.WORKERS = 1
     settings = Settings(graph_uri=f"embedded://{data_dir}")  # type: ignore[call-arg]
+    if post_facts_ttl is not None:
+        settings = settings.model_copy(update={"recommend": settings.recommend.model_copy(
+            update={"post_facts_ttl_s": post_facts_ttl})})
     store = open_store(settings, graph=graph or f"world{users}")
     result: dict[str, Any] = {"users": users, "samples": samples, "seed": seed,
                               "now_ms": NOW_MS, "fanout": not sequential,
@@ -150,6 +158,9 @@ def run(users: int, samples: int, seed: int, data_dir: Path, graph: str | None =
                                 "mean": round(float(np.mean(v)), 1),
                                 "cpu_ms_per_call": round(1000 * cpu[n] / len(v), 1)}
                             for n, v in latency.items()}
+    kept = rec.ranker.post_facts
+    result["post_facts"] = {"ttl_s": kept.ttl_s, "hit_rate": round(
+        kept.hits / max(1, kept.hits + kept.misses), 3)}
     result["items_returned_mean"] = {n: round(float(np.mean(v)), 1) for n, v in sizes.items()}
     result["query_ms"] = {n: {"calls": len(v), "p50": pct(v, 50), "p99": pct(v, 99),
                               "mean": round(float(np.mean(v)), 2)}
@@ -168,7 +179,9 @@ def markdown(r: dict[str, Any], command: str) -> str:
         f"engineers' jobs). World: {w.get('users', 0):,} users, {w.get('posts', 0):,} posts, "
         f"{w.get('follows', 0):,} follows, {w.get('engagements', 0):,} engagements (demo seed "
         f"{r['seed']}). Trained: {', '.join(r.get('trained', [])) or 'nothing'}. One caller, "
-        f"{r['samples']} random users, no result cache; each request's independent reads "
+        f"{r['samples']} random users, no result cache (the feed's kept post facts: "
+        f"{(r.get('post_facts') or {}).get('hit_rate', 0):.0%} hits, TTL "
+        f"{(r.get('post_facts') or {}).get('ttl_s', '?')} s); each request's independent reads "
         f"{'go out together' if r.get('fanout', True) else 'run one after the other'}. "
         "CPU ms: this process's CPU time per call (the database's is not in it).", "",
         "| call | p50 ms | p95 ms | p99 ms | CPU ms | target p99 | |",
@@ -206,18 +219,21 @@ def main() -> None:
                         help="graph name inside the data dir (default: world<USERS>)")
     parser.add_argument("--sequential", action="store_true",
                         help="send each request's reads one after the other (no fan-out)")
+    parser.add_argument("--post-facts-ttl", type=float, default=None,
+                        help="seconds the feed keeps post facts (default: the setting; 0: none)")
     parser.add_argument("--out", type=Path, default=Path("benchmarks/out"))
     parser.add_argument("--results", action="store_true",
                         help="replace our section of benchmarks/RESULTS.md")
     args = parser.parse_args()
     data_dir = (args.data_dir or Path("var/bench-recs")).resolve()
     result = run(args.users, args.samples, args.seed, data_dir, args.graph,
-                 sequential=args.sequential)
+                 sequential=args.sequential, post_facts_ttl=args.post_facts_ttl)
     args.out.mkdir(parents=True, exist_ok=True)
     out = args.out / f"recs-{args.users}.json"
     out.write_text(json.dumps(result, indent=1) + "\n")
     command = f"python benchmarks/recs.py --users {args.users} --samples {args.samples}" + (
-        " --sequential" if args.sequential else "")
+        " --sequential" if args.sequential else "") + (
+        f" --post-facts-ttl {args.post_facts_ttl:g}" if args.post_facts_ttl is not None else "")
     print(markdown(result, command))
     print(f"wrote {out}")
     if args.results:
