@@ -109,6 +109,22 @@ def test_metrics_count_operations(served: tuple[str, subprocess.Popen]) -> None:
     assert "graphfeed_api_store_threads_busy" in text
 
 
+def kept_facts(text: str) -> dict[str, float]:
+    return {result: float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
+            for result in ("hit", "miss")
+            if line.startswith(f'graphfeed_feed_post_facts_total{{result="{result}"}}')}
+
+
+def test_metrics_show_the_feeds_kept_post_facts(served: tuple[str, subprocess.Popen]) -> None:
+    base, _ = served
+    before = kept_facts(httpx.get(f"{base}/metrics").text)
+    feed = {"query": '{ feed(userId: "u1", first: 5) { edges { node { id } } } }'}
+    for _ in range(2):  # the second feed finds the first one's candidates kept
+        assert "errors" not in httpx.post(f"{base}/graphql", json=feed).json()
+    after = kept_facts(httpx.get(f"{base}/metrics").text)
+    assert after["miss"] > before["miss"] and after["hit"] > before["hit"], (before, after)
+
+
 def test_schema_file_is_current() -> None:
     assert SCHEMA_FILE.read_text() == sdl(), \
         "graphql/schema.graphql is stale: run python -m engine.api.export"

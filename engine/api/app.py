@@ -64,6 +64,8 @@ def create_app(settings: Settings | None = None, api: ApiSettings | None = None,
             limiter = services.limiter = anyio.CapacityLimiter(api.store_threads)
             heavy = services.heavy_limiter = anyio.CapacityLimiter(api.recommend_threads)
             metrics.track_threads(lambda: limiter.borrowed_tokens + heavy.borrowed_tokens)
+            kept = services.recommender.ranker.post_facts
+            metrics.track_post_facts(lambda: (kept.hits, kept.misses))
             # The like model is loaded now, not by the first predictLikes.
             await anyio.to_thread.run_sync(services.likes.get)
             if api.development and api.demo_users > 0:

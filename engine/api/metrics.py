@@ -8,7 +8,7 @@ client-chosen operation name. Requests rejected before GraphQL parsing get
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -18,6 +18,8 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
+from prometheus_client.core import CounterMetricFamily
+from prometheus_client.registry import Collector
 
 # Seconds; dense around the targets (feed p99 150 ms, suggestions p99 80 ms).
 BUCKETS = (0.002, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.15, 0.2, 0.3, 0.5, 1.0, 2.5, 5.0,
@@ -65,5 +67,26 @@ class Metrics:
     def track_threads(self, busy: Callable[[], float]) -> None:
         self.store_threads.set_function(busy)
 
+    def track_post_facts(self, counts: Callable[[], tuple[int, int]]) -> None:
+        """``counts()``: (hits, misses) of the feed's kept post facts so far."""
+        self.registry.register(_PostFacts(counts))
+
     def render(self) -> bytes:
         return generate_latest(self.registry)
+
+
+class _PostFacts(Collector):
+    """The feed's kept post facts (engine/recommend/postfacts.py), read when scraped: a hit
+    rate far below ~80% under load means the TTL or the size is too small for the traffic."""
+
+    def __init__(self, counts: Callable[[], tuple[int, int]]) -> None:
+        self.counts = counts
+
+    def collect(self) -> Iterator[CounterMetricFamily]:
+        hits, misses = self.counts()
+        family = CounterMetricFamily(
+            "graphfeed_feed_post_facts", "Candidate post facts the feed found kept (hit) or "
+            "read from the database (miss).", labels=["result"])
+        family.add_metric(["hit"], hits)
+        family.add_metric(["miss"], misses)
+        yield family
