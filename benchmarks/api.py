@@ -20,8 +20,9 @@ The clients run on the same machine as the server (and its database), so they
 take CPU from it: the numbers are a floor for a separate load generator. Each
 run also reports the CPU per request of the server, the embedded database and
 the load generator itself (``cpu_ms_per_request``).
-Writes JSON to --out and, with --results, replaces the "## API" section of
-benchmarks/RESULTS.md.
+Writes JSON to --out (``api.json``; ``api-trace.json``: every request's start, operation
+and latency, to see when the slow ones happened) and, with --results, replaces the
+"## API" section of benchmarks/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -235,6 +236,9 @@ async def load(base: str, secret: str, clients: int, duration: float, mix: dict[
                users: int, posts: int, seed: int) -> dict[str, Any]:
     ops, weights = list(mix), np.array(list(mix.values())) / sum(mix.values())
     samples: dict[str, list[float]] = {op: [] for op in ops}
+    # (start s since the run began, operation, ms) of every request, for finding when the
+    # slow ones happened (written to --out, not to RESULTS.md)
+    trace: list[tuple[float, str, float]] = []
     errors: dict[str, int] = {op: 0 for op in ops}
     first_error: list[str] = []
     headers = {"accept": GRAPHQL_RESPONSE, "x-graphfeed-secret": secret}
@@ -259,13 +263,15 @@ async def load(base: str, secret: str, clients: int, duration: float, mix: dict[
                     ok = False
                     if not first_error:
                         first_error.append(f"{op}: {e!r}")
-                samples[op].append(time.perf_counter() - t0)
+                took = time.perf_counter() - t0
+                samples[op].append(took)
+                trace.append((round(t0 - started, 4), op, round(took * 1000, 2)))
                 if not ok:
                     errors[op] += 1
         finally:
             conn.close()
 
-    t0 = time.perf_counter()
+    t0 = started = time.perf_counter()
     cpu0 = time.process_time()
     await asyncio.gather(*(worker(i) for i in range(clients)))
     wall = time.perf_counter() - t0
@@ -281,6 +287,7 @@ async def load(base: str, secret: str, clients: int, duration: float, mix: dict[
                           "errors": errors[op], **({
                               f"p{q}_ms": round(float(np.percentile(ms, q)), 1)
                               for q in (50, 95, 99)} if len(ms) else {})}
+    out["trace"] = sorted(trace)
     return out
 
 
@@ -538,7 +545,7 @@ def measure(args: argparse.Namespace, env: dict[str, str], info: dict[str, Any],
         print(f"Explore's lists prepared {prepared:.1f} s later", flush=True)
         asyncio.run(load(server.base, secret, 2, 5.0, mix, args.users, info["posts"],
                          args.seed + 1))  # warm-up: plan caches, connections
-        runs = []
+        runs, traces = [], {}
         database = database_pid(env["GRAPHFEED_GRAPH_URI"])
         for n in clients:
             before = {"server": tree_cpu(server.proc.pid, database),
@@ -548,6 +555,7 @@ def measure(args: argparse.Namespace, env: dict[str, str], info: dict[str, Any],
             cpu = {"server": round(tree_cpu(server.proc.pid, database) - before["server"], 2),
                    "database": round(process_cpu(database) - before["database"], 2)}
             cpu["loadgen"] = result.pop("loadgen_cpu_s")
+            traces[n] = result.pop("trace")
             result["cpu_s"] = cpu
             result["cpu_ms_per_request"] = {k: round(1000 * v / max(1, result["requests"]), 1)
                                             for k, v in cpu.items()}
@@ -565,6 +573,8 @@ def measure(args: argparse.Namespace, env: dict[str, str], info: dict[str, Any],
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "api.json").write_text(json.dumps({"world": info, "meta": meta, "runs": runs,
                                                    "engine_baseline": baseline}, indent=2))
+    # every request of every run: [start s, operation, ms]
+    (args.out / "api-trace.json").write_text(json.dumps(traces))
     text = markdown(info, runs, meta, baseline)
     print(text)
     if args.results:
