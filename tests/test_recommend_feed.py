@@ -74,7 +74,16 @@ def test_snow_lover_gets_snow_above_beach_and_the_reason_names_snow(
     assert "old-snow" not in order  # engaged with: it does not come back
 
 
-def test_seen_own_and_removed_posts_never_appear(ingest: Ingestor, rec: Recommender) -> None:
+def with_recommend(settings: Settings, **changes: Any) -> Settings:
+    return settings.model_copy(update={"recommend": settings.recommend.model_copy(
+        update=changes)})
+
+
+@pytest.mark.parametrize("user_side_history", [0, 500])  # per candidate / the user's side
+def test_seen_own_and_removed_posts_never_appear(store: GraphStore, settings: Settings,
+                                                 ingest: Ingestor,
+                                                 user_side_history: int) -> None:
+    rec = Recommender(store, with_recommend(settings, user_side_history=user_side_history))
     snow_and_beach(ingest)
     ingest.add_activities([post("alice-own", "alice", ["snow"], 1),
                            post("snow-removed", "bob", ["snow"], 1)])
@@ -85,6 +94,46 @@ def test_seen_own_and_removed_posts_never_appear(ingest: Ingestor, rec: Recommen
     assert order, "the feed still has the unseen posts"
     for gone in ("alice-own", "snow-removed", "snow0", "beach1", "old-snow"):
         assert gone not in order
+
+
+def test_both_reads_of_what_the_user_saw_agree_at_any_as_of(
+        store: GraphStore, settings: Settings, ingest: Ingestor) -> None:
+    snow_and_beach(ingest)
+    ingest.track_impressions([{"user_id": "alice", "content_list": ["snow0", "beach1"],
+                               "time": NOW - 3 * HOUR}])
+    ingest.track_impressions([{"user_id": "alice", "content_list": ["snow1", "snow0"],
+                               "time": NOW - HOUR}])
+    ingest.track_engagements([like("alice", "beach2", hours_ago=2)])
+    every = ["old-snow", *(f"snow{i}" for i in range(3)), *(f"beach{i}" for i in range(3))]
+    states = []
+    for history in (0, 500):
+        rec = Recommender(store, with_recommend(settings, user_side_history=history))
+        for as_of in (NOW - 150 * HOUR, NOW - 2 * HOUR, NOW):
+            ctx = rec.ranker.context("alice", as_of)
+            assert rec.ranker.user_side(ctx) == (history == 500)
+            state = rec.ranker.candidate_state(ctx, every, removal=False)
+            states.append({i: (bool(r["seen"]), bool(r["engaged"])) for i, r in state.items()})
+    assert states[:3] == states[3:]
+    assert states[1] == {"old-snow": (False, True), "snow0": (True, False),
+                         "beach1": (True, False), "beach2": (False, True)}
+    assert states[2]["snow0"] == (True, False) and states[2]["snow1"] == (True, False)
+
+
+def test_a_post_removed_after_a_kept_list_proposed_it_is_dropped_as_if_never_proposed(
+        store: GraphStore, settings: Settings, ingest: Ingestor) -> None:
+    snow_and_beach(ingest)
+    rec = Recommender(store, settings)  # the user's side, with the lists kept a minute
+    before = ids(rec.feed("alice", first=10))
+    assert before[0].startswith("snow")
+    ingest.remove_activities([before[0]])
+    ctx = rec.ranker.context("alice", now_ms())
+    proposed = rec.ranker.candidates(ctx, rec.ranker.settings.per_source)
+    assert before[0] in proposed  # a snapshot list still holds it
+    after = ids(rec.feed("alice", first=10))
+    # what a ranking that reads removal per candidate shows (it never scores the post)
+    fresh = Recommender(store, with_recommend(settings, user_side_history=0))
+    assert after == ids(fresh.feed("alice", first=10))
+    assert set(after) == set(before) - {before[0]}
 
 
 def test_followees_posts_and_social_proof_reasons(ingest: Ingestor, rec: Recommender) -> None:
@@ -126,6 +175,32 @@ def test_feed_pages_never_repeat_or_skip(ingest: Ingestor, rec: Recommender) -> 
         after = page.end_cursor
     assert len(walked) == len(set(walked)), "a post came back on a later page"
     assert walked == whole, "paging skipped or reordered posts"
+
+
+def test_posts_removed_while_the_user_scrolls_leave_later_pages_alike_for_either_read(
+        store: GraphStore, settings: Settings, ingest: Ingestor) -> None:
+    snow_and_beach(ingest)
+    ingest.add_activities([post(f"more{i}", "bob", ["snow"], 0.2 * i + 0.1) for i in range(8)])
+    # the user's side (removal checked on the picks) and per candidate (removal read first)
+    users_side, per_candidate = (
+        Recommender(store, with_recommend(settings, user_side_history=h)) for h in (500, 0))
+    first = users_side.feed("alice", first=4)
+    whole = ids(users_side.feed("alice", first=100))
+    gone = [ids(first)[0], whole[5]]  # one served already, one not yet
+    ingest.remove_activities(gone)
+
+    def walk(rec: Recommender) -> list[list[str]]:
+        walked, after = [], first.end_cursor
+        while after:
+            page = rec.feed("alice", first=4, after=after)
+            walked.append(ids(page))
+            after = page.end_cursor if page.has_next else None
+        return walked
+
+    later = walk(users_side)
+    assert later == walk(per_candidate)
+    shown = [i for page in later for i in page]
+    assert set(shown) == set(whole) - set(ids(first)) - {gone[1]}
 
 
 def test_feed_pages_stay_stable_while_the_user_scrolls(ingest: Ingestor,

@@ -13,7 +13,7 @@ cursor this server did not issue for that connection and user is
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from engine.errors import NotFound, ValidationError
 from engine.events import now_ms
@@ -152,19 +152,37 @@ class Recommender:
         # ranking stops one past this page (the served ones may all be among them): on the
         # first page 21 picks of the pool's 100, the same items in the same order.
         wanted = min(self.config.pool_size, len(served) + first + 1)
-        ranked = self.ranker.rank(ctx, pool=wanted)
+        views: dict[str, PostView] = {}
+
+        def removed(ids: list[str]) -> set[str]:
+            # The ranking checks its picks for removal; the ones not served yet are read as
+            # the page shows them, so one read does both (served ones: the plain check).
+            new = [i for i in ids if fingerprint(i) not in served] if served else ids
+            shown = post_views(self.store, new)
+            views.update(shown)
+            gone = {i for i in new if i not in shown or shown[i].removed}
+            if len(new) < len(ids):
+                fresh = set(new)
+                gone |= self.ranker.removed([i for i in ids if i not in fresh])
+            return gone
+
+        ranked = self.ranker.rank(ctx, pool=wanted, removed=removed)
         remaining = [s for s in ranked if fingerprint(s.post_id) not in served] if served \
             else ranked
         page = remaining[:first]
-        items = self._feed_items(ctx, page)
+        items = self._feed_items(ctx, page, views)
         end = None
         if page:
             blob += b"".join(fingerprint(s.post_id) for s in page)
             end = cursor.encode("feed", user_id, self._key, blob=blob, t=as_of)
         return Page(items=items, end_cursor=end, has_next=len(remaining) > first)
 
-    def _feed_items(self, ctx: UserContext, page: list[Scored]) -> tuple[FeedItem, ...]:
-        posts = post_views(self.store, [s.post_id for s in page])
+    def _feed_items(self, ctx: UserContext, page: list[Scored],
+                    views: Mapping[str, PostView] | None = None) -> tuple[FeedItem, ...]:
+        """``views``: the posts already read (the rest of the page is read here)."""
+        views = views or {}
+        posts = {s.post_id: views[s.post_id] for s in page if s.post_id in views}
+        posts.update(post_views(self.store, [s.post_id for s in page if s.post_id not in posts]))
         names = {p.author_id: p.author_name or p.author_id for p in posts.values()}
         hours = self.config.trending_window_hours
         return tuple(FeedItem(post=posts[s.post_id], score=round(s.score, 6), sources=s.sources,

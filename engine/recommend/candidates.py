@@ -45,6 +45,7 @@ class UserContext:
     authors: Mapping[str, float]  # decayed author affinities, strongest first
     author_names: Mapping[str, str] = field(default_factory=dict)
     followees: frozenset[str] = frozenset()  # whom the user followed by as_of
+    seen: int = 0  # how many posts the user was ever shown (SAW), counted up to a cap
 
     @property
     def cold(self) -> bool:

@@ -89,7 +89,9 @@ class FeedRanker:
     # -- the user ----------------------------------------------------------------------
     def activity(self, user_id: str, as_of: int) -> dict[str, Any]:
         """Follows and engagements by ``as_of``; NotFound for an unknown user."""
-        rows = self.store.read("recommend/get_activity", user_id=user_id, as_of=as_of)
+        # cap >= 1: a user who was never shown a post still gets their one row
+        rows = self.store.read("recommend/get_activity", user_id=user_id, as_of=as_of,
+                               cap=self.settings.user_side_history + 1)
         if not rows:
             raise NotFound(f"unknown user {user_id!r}", ids=[user_id])
         return rows[0]
@@ -108,7 +110,7 @@ class FeedRanker:
         followees = frozenset(activity["followees"])
         return UserContext(user_id=user_id, as_of=as_of, following=len(followees),
                            engaged=int(activity["engaged"]), tags=tags, authors=authors,
-                           followees=followees)
+                           followees=followees, seen=int(activity.get("seen") or 0))
 
     # -- candidates --------------------------------------------------------------------
     def candidates(self, ctx: UserContext, per_source: int) -> dict[str, list[Candidate]]:
@@ -141,12 +143,28 @@ class FeedRanker:
             return {r["id"]: SharedFacts.from_row(r) for r in read(list(ids))}
         return self.post_facts.facts(ids, read)
 
-    def candidate_state(self, ctx: UserContext, ids: Sequence[str]
+    def candidate_state(self, ctx: UserContext, ids: Sequence[str], *, removal: bool = True
                         ) -> dict[str, dict[str, Any]]:
-        """The posts among ``ids`` to drop for this user (removed, seen, engaged), live."""
-        rows = self.store.read("recommend/get_candidate_state", user_id=ctx.user_id,
-                               ids=list(ids), as_of=ctx.as_of)
+        """The posts among ``ids`` to drop for this user (seen, engaged and removed), live.
+        Without ``removal``, removal may be left out (``user_side``): the caller checks it."""
+        if not removal and self.user_side(ctx):
+            rows = self.store.read("recommend/get_seen_engaged", user_id=ctx.user_id,
+                                   ids=list(ids), as_of=ctx.as_of)
+        else:
+            rows = self.store.read("recommend/get_candidate_state", user_id=ctx.user_id,
+                                   ids=list(ids), as_of=ctx.as_of)
         return {r["id"]: r for r in rows}
+
+    def user_side(self, ctx: UserContext) -> bool:
+        """Is the user's history short enough to read their seen and engaged candidates from
+        their side (``RecommendSettings.user_side_history``)?"""
+        return ctx.engaged + ctx.seen < self.settings.user_side_history
+
+    def removed(self, ids: Sequence[str]) -> set[str]:
+        """Which of ``ids`` are removed, now."""
+        if not ids:
+            return set()
+        return {r["id"] for r in self.store.read("recommend/get_removed_posts", ids=list(ids))}
 
     @staticmethod
     def _merge(ctx: UserContext, shared: dict[str, SharedFacts],
@@ -161,7 +179,7 @@ class FeedRanker:
         independent reads; social proof is read for every proposal rather than after the
         facts filtered them."""
         shared, state, social = gather([lambda: self.shared_facts(ids),
-                                        lambda: self.candidate_state(ctx, ids),
+                                        lambda: self.candidate_state(ctx, ids, removal=False),
                                         lambda: self.social(ctx, ids)])
         return self._merge(ctx, shared, state), social
 
@@ -250,19 +268,48 @@ class FeedRanker:
 
     # -- the ranking -------------------------------------------------------------------
     def rank(self, ctx: UserContext, *, pool: int, per_source: int | None = None,
-             exclude_engaged_only: bool = False, diversified: bool = True) -> list[Scored]:
-        """The top ``pool`` posts for the user, filtered and diversified."""
+             exclude_engaged_only: bool = False, diversified: bool = True,
+             removed: Callable[[list[str]], set[str]] | None = None) -> list[Scored]:
+        """The top ``pool`` posts for the user, filtered and diversified. ``removed``: which
+        of the given posts are removed now, if the caller reads them anyway (default:
+        ``self.removed``)."""
         proposals = self.candidates(ctx, per_source or self.settings.per_source)
         ids = sorted(proposals)
         facts, social = self.facts_and_social(ctx, ids)
         kept = [i for i in ids if i in facts and not self.exclusion(
             ctx, facts[i], engaged_only=exclude_engaged_only).any]
         scored = ordered(self.score(ctx, {i: proposals[i] for i in kept}, facts, social))
-        if not diversified:
-            return scored[:pool]
-        return diversify(scored, limit=pool, lam=self.settings.mmr_lambda,
-                         max_per_author=self.settings.max_per_author,
-                         window=self.settings.author_window)
+        settings = self.settings
+
+        def pick(items: list[Scored]) -> list[Scored]:
+            if not diversified:
+                return items[:pool]
+            return diversify(items, limit=pool, lam=settings.mmr_lambda,
+                             max_per_author=settings.max_per_author,
+                             window=settings.author_window)
+
+        if exclude_engaged_only or not self.user_side(ctx):
+            return pick(scored)  # removal not asked (evaluation), or read with the state
+        return self._unremoved(scored, pick, removed or self.removed)
+
+    @staticmethod
+    def _unremoved(scored: list[Scored], pick: Callable[[list[Scored]], list[Scored]],
+                   removed: Callable[[list[str]], set[str]]) -> list[Scored]:
+        """``pick(scored)`` as if the removed posts had been dropped first. Only the picks
+        are checked (a page's worth, not ~280 candidates); one removed goes and the picking
+        runs again, which is rare: the sources skip removed posts, and only the lists kept
+        a minute may hold one removed since. The result is the same, because the picks
+        depend only on the items picked (the first pick is the best score, which sets the
+        relevance scale)."""
+        checked: set[str] = set()
+        while True:
+            picks = pick(scored)
+            fresh = [s.post_id for s in picks if s.post_id not in checked]
+            gone = removed(fresh)
+            if not gone:
+                return picks
+            checked.update(fresh)
+            scored = [s for s in scored if s.post_id not in gone]
 
 
 def freshness(created_at: int, now: int, half_life_hours: float) -> float:

@@ -26,6 +26,7 @@ class PostView:
     engagements: int  # engagements of any label
     verb: str | None = None
     author_name: str | None = None
+    removed: bool = False  # when it was read
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ def post_view(row: Mapping[str, Any]) -> PostView:
                     image_url=row["image_url"], created_at=int(row["created_at"] or 0),
                     tags=tuple(sorted(row["tags"] or ())), likes=int(row["likes"]),
                     engagements=int(row["engagements"]), verb=row["verb"],
-                    author_name=row["author_name"])
+                    author_name=row["author_name"], removed=row.get("removed_at") is not None)
 
 
 def user_view(row: Mapping[str, Any]) -> UserView:
