@@ -7,6 +7,7 @@ how an edit reaches the ranking (at once through the wired ingestor, else after 
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 import pytest
@@ -160,3 +161,20 @@ def test_an_edit_from_elsewhere_waits_for_the_ttl(store: GraphStore, settings: S
     kept = rec.ranker.shared_facts(["beach"])["beach"].tags
     assert kept == (("beach",) if ttl else ("snow",))
     assert rec.ranker.shared_facts(["beach"], live=True)["beach"].tags == ("snow",)
+
+
+def test_kept_entries_leave_the_garbage_collectors_sight() -> None:
+    """Plain tuples of atomic values: once collected past, the collector no longer walks
+    them, however many are kept (a full collection's pause does not grow with them)."""
+    cache = PostFactsCache(ttl_s=60, size=1000)
+    cache.facts([f"p{i}" for i in range(500)], lambda ids: [
+        {"id": i, "author_id": "a", "created_at": 1, "tags": ["y", "x"], "engagers": 2}
+        for i in ids])
+    # A tuple is untracked when the collector finds all it holds untracked: the tags first,
+    # then (on a later pass at most) the entry holding them.
+    gc.collect()
+    gc.collect()
+    assert not any(gc.is_tracked(entry) for entry in cache._data.values())
+    held = cache.facts(["p1"], lambda ids: [])["p1"]
+    assert held == SharedFacts("a", 1, ("x", "y"), 2) and held.tags == ("x", "y")
+
